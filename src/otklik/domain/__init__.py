@@ -1,0 +1,1 @@
+"""The domain: pure Python objects and rules of a regional management center; no I/O here."""

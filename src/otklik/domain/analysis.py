@@ -1,0 +1,65 @@
+"""What the understanding engine says of one text: the contract between pipeline stages and models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from otklik.domain.agency import AgencyLevel
+from otklik.domain.appeal_kind import Priority
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Is it an appeal, and is it toxic (flagged for moderators; the appeal is kept either way)."""
+
+    is_appeal: bool
+    appeal_score: float  # 0..1
+    toxic: bool
+    toxicity: float  # 0..1
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CategoryGuess:
+    group: str
+    topic: str | None
+    confidence: float  # calibrated 0..1
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LocationGuess:
+    municipality_id: str | None = None
+    municipality: str | None = None  # the name as in municipalities.csv
+    settlement_id: str | None = None
+    settlement: str | None = None
+    street: str | None = None
+    house: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    confidence: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    agency_id: str
+    agency_name: str
+    level: AgencyLevel
+    municipality: str | None  # name of the municipality the body serves
+    confidence: float
+    source: str  # "matrix", "learned", "matrix+learned"
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PriorityGuess:
+    priority: Priority
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonalDataSpan:
+    kind: str  # phone, email, name, passport, snils, ...
+    start: int
+    end: int

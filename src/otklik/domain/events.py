@@ -1,0 +1,35 @@
+"""The append-only history of an appeal: every change is an event; nothing is edited or deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    REGISTERED = "registered"
+    ANALYSED = "analysed"
+    STATUS_CHANGED = "status_changed"
+    ASSIGNED = "assigned"
+    REDIRECTED = "redirected"
+    REPLY_ADDED = "reply_added"
+    RATED = "rated"
+    DEADLINE_SET = "deadline_set"
+    NOTIFICATION_QUEUED = "notification_queued"
+    DELIVERY_FAILED = "delivery_failed"
+    CORRECTED = "corrected"  # a moderator fixed topic, place or body: training data for the models
+
+
+@dataclass
+class AppealEvent:
+    appeal_id: int
+    type: str
+    at: datetime
+    actor: str
+    from_status: str | None = None
+    to_status: str | None = None
+    reason: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None

@@ -1,0 +1,1 @@
+"""The understanding engine: text normalisation, models, gazetteer; training and evaluation."""

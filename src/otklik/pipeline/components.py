@@ -1,0 +1,70 @@
+"""What each understanding stage needs from a model: small protocols, so models can be swapped per stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from otklik.domain.analysis import (
+    CategoryGuess,
+    Detection,
+    LocationGuess,
+    PersonalDataSpan,
+    PriorityGuess,
+    RoutingDecision,
+)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    text: str  # cleaned: HTML and channel markup stripped, whitespace folded
+    masked: str  # the same with personal data replaced by placeholders, for analytics and public views
+    personal_data: tuple[PersonalDataSpan, ...] = ()
+
+
+class Normalizer(Protocol):
+    def normalize(self, raw: str) -> NormalizedText: ...
+
+
+class AppealDetector(Protocol):
+    def detect(self, text: str, *, channel: str | None) -> Detection: ...
+
+
+class TopicClassifier(Protocol):
+    def classify(self, text: str) -> CategoryGuess | None: ...
+
+
+class PriorityAssessor(Protocol):
+    def assess(self, text: str, category: CategoryGuess | None) -> PriorityGuess: ...
+
+
+class Locator(Protocol):
+    def locate(
+        self,
+        text: str,
+        *,
+        lat: float | None = None,
+        lon: float | None = None,
+        address: str | None = None,
+        hint_municipality_id: str | None = None,
+    ) -> LocationGuess: ...
+
+
+class Router(Protocol):
+    def route(
+        self, text: str, category: CategoryGuess | None, location: LocationGuess
+    ) -> RoutingDecision | None: ...
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The models of the understanding stages, built once by bootstrap and shared by all requests."""
+
+    normalizer: Normalizer
+    detector: AppealDetector
+    classifier: TopicClassifier
+    priority: PriorityAssessor
+    locator: Locator
+    router: Router
+    # Below this confidence (topic or route) an appeal waits for a moderator instead of auto-assignment.
+    auto_assign_threshold: float = 0.5

@@ -1,0 +1,51 @@
+"""Runs stages in order; the two standard sequences are built here from the Understanding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from otklik.domain.appeal_kind import AppealKind
+from otklik.domain.calendar import WorkCalendar
+from otklik.domain.deadlines import DeadlinePolicy
+from otklik.pipeline.components import Understanding
+from otklik.pipeline.context import PipelineContext
+from otklik.pipeline.stages.classify import ClassifyStage
+from otklik.pipeline.stages.detect import DetectStage
+from otklik.pipeline.stages.locate import LocateStage
+from otklik.pipeline.stages.normalize import NormalizeStage
+from otklik.pipeline.stages.notify import NotifyStage
+from otklik.pipeline.stages.route import RouteStage
+from otklik.pipeline.stages.schedule import ScheduleStage
+
+Stage = Callable[[PipelineContext], None]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    stages: Sequence[Stage]
+
+    def run(self, ctx: PipelineContext) -> PipelineContext:
+        for stage in self.stages:
+            if ctx.stopped:
+                break
+            stage(ctx)
+        return ctx
+
+
+def understanding_stages(understanding: Understanding) -> list[Stage]:
+    """normalize → detect → classify → locate → route: what `otklik analyze` runs."""
+    return [
+        NormalizeStage(understanding.normalizer),
+        DetectStage(understanding.detector),
+        ClassifyStage(understanding.classifier, understanding.priority),
+        LocateStage(understanding.locator),
+        RouteStage(understanding.router, understanding.auto_assign_threshold),
+    ]
+
+
+def registration_stages(
+    understanding: Understanding, policies: Mapping[AppealKind, DeadlinePolicy], calendar: WorkCalendar
+) -> list[Stage]:
+    """The full sequence of a registered appeal: understanding, then schedule → notify."""
+    return [*understanding_stages(understanding), ScheduleStage(policies, calendar), NotifyStage()]

@@ -1,0 +1,1 @@
+"""One module per stage; each stage is a callable that reads and fills a PipelineContext."""

@@ -1,0 +1,1 @@
+"""Reference data of the region: loading the shipped files and the production calendar."""
