@@ -19,6 +19,7 @@ class WorkingHours:
 
     def intervals(self, day: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
         """The working intervals of one working day, as aware datetimes in tz."""
+
         def at(t: time) -> datetime:
             return datetime.combine(day, t, tzinfo=tz)
 

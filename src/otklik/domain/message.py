@@ -70,3 +70,19 @@ class MessageDecision:
     appeal_id: int | None = None
     appeal_number: str | None = None
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message as kept by the system of record, with what was decided about it."""
+
+    id: int
+    message: InboundMessage
+    received_at: datetime
+    outcome: MessageOutcome | None = None
+    outcome_reason: str | None = None
+    appeal_id: int | None = None
+
+    @property
+    def processed(self) -> bool:
+        return self.outcome is not None

@@ -43,9 +43,7 @@ ALLOWED_FROM: dict[AppealStatus, frozenset[AppealStatus]] = {
 }
 
 # Statuses in which the appeal is still someone's work (deadlines run, reminders fire).
-OPEN_STATUSES = frozenset(
-    {S.NEW, S.NEEDS_MODERATION, S.ASSIGNED, S.IN_PROGRESS, S.ANSWERED, S.REOPENED, S.REDIRECTED}
-)
+OPEN_STATUSES = frozenset({S.NEW, S.NEEDS_MODERATION, S.ASSIGNED, S.IN_PROGRESS, S.ANSWERED, S.REOPENED, S.REDIRECTED})
 
 
 def check_transition(current: AppealStatus, target: AppealStatus) -> None:

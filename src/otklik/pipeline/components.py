@@ -51,9 +51,7 @@ class Locator(Protocol):
 
 
 class Router(Protocol):
-    def route(
-        self, text: str, category: CategoryGuess | None, location: LocationGuess
-    ) -> RoutingDecision | None: ...
+    def route(self, text: str, category: CategoryGuess | None, location: LocationGuess) -> RoutingDecision | None: ...
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,10 @@ def load_municipalities(root: Path) -> tuple[Municipality, ...]:
 def load_settlements(root: Path, municipalities: tuple[Municipality, ...]) -> tuple[Settlement, ...]:
     by_name = {m.name: m.id for m in municipalities}
     settlements = []
-    for index, row in enumerate(_rows(root / "kostroma" / "settlements.csv")):
+    seen: set[str] = set()
+    for row in _rows(root / "kostroma" / "settlements.csv"):
         municipality_id = by_name[row["municipality"]]
-        settlement_id = row["oktmo"].strip() or f"{municipality_id}-{index:05d}"
+        settlement_id = _settlement_id(row, municipality_id, seen)
         population = row["population"].strip()
         settlements.append(
             Settlement(
@@ -68,6 +69,18 @@ def load_settlements(root: Path, municipalities: tuple[Municipality, ...]) -> tu
             )
         )
     return tuple(settlements)
+
+
+def _settlement_id(row: dict[str, str], municipality_id: str, seen: set[str]) -> str:
+    """OKTMO codes of the source repeat (several villages share one), so the name joins the key."""
+    oktmo = row["oktmo"].strip()
+    base = f"{oktmo if len(oktmo) == 11 and oktmo.isdigit() else municipality_id}:{row['name']}"
+    key, suffix = base, 1
+    while key in seen:
+        suffix += 1
+        key = f"{base}#{suffix}"
+    seen.add(key)
+    return key
 
 
 def load_agencies(root: Path) -> tuple[Agency, ...]:
@@ -95,10 +108,7 @@ def load_rubricator(root: Path) -> Rubricator:
             Topic(name=name, group=group, priority=priority, active=group not in INACTIVE_GROUPS)
         )
     return Rubricator(
-        tuple(
-            TopicGroup(name=g, active=g not in INACTIVE_GROUPS, topics=tuple(topics))
-            for g, topics in groups.items()
-        )
+        tuple(TopicGroup(name=g, active=g not in INACTIVE_GROUPS, topics=tuple(topics)) for g, topics in groups.items())
     )
 
 

@@ -1,0 +1,1 @@
+"""Storage on SQLAlchemy 2: tables, mappers, repositories, unit of work and Alembic migrations."""

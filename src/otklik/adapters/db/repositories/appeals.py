@@ -1,0 +1,127 @@
+"""Appeals with their events, replies, ratings and citizens; appeal numbers from an atomic counter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
+from otklik.adapters.db.tables.sequences import number_sequences
+from otklik.domain.appeal import Appeal
+from otklik.domain.citizen import Citizen
+from otklik.domain.events import AppealEvent
+from otklik.domain.numbering import AppealNumber
+from otklik.domain.replies import Rating, Reply
+
+
+@dataclass(frozen=True)
+class AppealFilter:
+    status: str | None = None
+    group: str | None = None
+    municipality_id: str | None = None
+    agency_id: str | None = None
+    query: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+class AppealRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def next_number(self, region: int, year: int) -> AppealNumber:
+        """Atomic under concurrency: the counter row is created once, then incremented with RETURNING."""
+        dialect = self._session.get_bind().dialect.name
+        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        self._session.execute(
+            insert_fn(number_sequences)
+            .values(region=region, year=year, last_value=0)
+            .on_conflict_do_nothing(index_elements=["region", "year"])
+        )
+        result = self._session.execute(
+            update(number_sequences)
+            .where(number_sequences.c.region == region, number_sequences.c.year == year)
+            .values(last_value=number_sequences.c.last_value + 1)
+            .returning(number_sequences.c.last_value)
+        )
+        return AppealNumber(region, year, int(result.scalar_one()))
+
+    def add(self, appeal: Appeal) -> Appeal:
+        self._session.add(appeal)
+        self._session.flush()
+        return appeal
+
+    def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
+        if lock:
+            return self._session.get(Appeal, appeal_id, with_for_update=True)
+        return self._session.get(Appeal, appeal_id)
+
+    def get_by_number(self, number: str) -> Appeal | None:
+        return self._session.scalars(select(Appeal).where(appeals.c.number == number)).first()
+
+    def search(self, filters: AppealFilter) -> tuple[list[Appeal], int]:
+        query: Select[tuple[Appeal]] = select(Appeal)
+        if filters.status:
+            query = query.where(appeals.c.status == filters.status)
+        if filters.group:
+            query = query.where(appeals.c.group == filters.group)
+        if filters.municipality_id:
+            query = query.where(appeals.c.municipality_id == filters.municipality_id)
+        if filters.agency_id:
+            query = query.where(appeals.c.agency_id == filters.agency_id)
+        if filters.query:
+            pattern = f"%{filters.query}%"
+            query = query.where(or_(appeals.c.text_masked.ilike(pattern), appeals.c.number == filters.query))
+        total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = query.order_by(appeals.c.created_at.desc(), appeals.c.id.desc())
+        page = page.offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+        return list(self._session.scalars(page)), int(total)
+
+    def add_event(self, event: AppealEvent) -> AppealEvent:
+        """Flushed at once: the event id keys the notices that follow from it."""
+        self._session.add(event)
+        self._session.flush()
+        return event
+
+    def history(self, appeal_id: int) -> list[AppealEvent]:
+        query = select(AppealEvent).where(appeal_events.c.appeal_id == appeal_id).order_by(appeal_events.c.id)
+        return list(self._session.scalars(query))
+
+    def add_reply(self, reply: Reply) -> Reply:
+        self._session.add(reply)
+        self._session.flush()
+        return reply
+
+    def replies(self, appeal_id: int) -> list[Reply]:
+        query = select(Reply).where(replies.c.appeal_id == appeal_id).order_by(replies.c.id)
+        return list(self._session.scalars(query))
+
+    def add_rating(self, rating: Rating) -> None:
+        self._session.add(rating)
+
+    def ratings(self, appeal_id: int) -> list[Rating]:
+        query = select(Rating).where(ratings.c.appeal_id == appeal_id).order_by(ratings.c.id)
+        return list(self._session.scalars(query))
+
+    def find_or_add_citizen(self, citizen: Citizen) -> Citizen:
+        """The same person writing again from the same channel account, phone or e-mail is one citizen."""
+        conditions: list[ColumnElement[bool]] = []
+        if citizen.channel and citizen.channel_user_id:
+            conditions.append(
+                (citizens.c.channel == citizen.channel) & (citizens.c.channel_user_id == citizen.channel_user_id)
+            )
+        if citizen.phone:
+            conditions.append(citizens.c.phone == citizen.phone)
+        if citizen.email:
+            conditions.append(citizens.c.email == citizen.email)
+        if conditions:
+            found = self._session.scalars(select(Citizen).where(or_(*conditions)).limit(1)).first()
+            if found is not None:
+                return found
+        self._session.add(citizen)
+        self._session.flush()
+        return citizen

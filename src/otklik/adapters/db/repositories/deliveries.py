@@ -1,0 +1,105 @@
+"""Deliveries back to channels: enqueue once per idempotency key, claim due ones, record the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from otklik.adapters.db.tables.outbox import deliveries
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    appeal_id: int
+    channel: str
+    kind: str
+    recipient: dict[str, Any]
+    text: str
+    idempotency_key: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    external_ref: str | None
+    sent_at: datetime | None
+    created_at: datetime
+
+
+class DeliveryRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def enqueue(
+        self,
+        *,
+        appeal_id: int,
+        channel: str,
+        kind: str,
+        recipient: dict[str, Any],
+        text: str,
+        idempotency_key: str,
+        at: datetime,
+    ) -> bool:
+        """False when a delivery with that key exists already: the notice is not queued twice."""
+        values = {
+            "appeal_id": appeal_id,
+            "channel": channel,
+            "kind": kind,
+            "recipient": recipient,
+            "text": text,
+            "idempotency_key": idempotency_key,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": at,
+            "created_at": at,
+        }
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(deliveries).values(**values))
+            return True
+        except IntegrityError:
+            return False
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        query = (
+            select(deliveries)
+            .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+        )
+        return [Delivery(**dict(r)) for r in self._session.execute(query).mappings()]
+
+    def for_appeal(self, appeal_id: int) -> list[Delivery]:
+        query = select(deliveries).where(deliveries.c.appeal_id == appeal_id).order_by(deliveries.c.id)
+        return [Delivery(**dict(r)) for r in self._session.execute(query).mappings()]
+
+    def claim(self, delivery_id: int, *, attempts: int) -> bool:
+        """Compare-and-set on the attempt counter: two workers never send the same delivery at once."""
+        result = self._session.execute(
+            update(deliveries)
+            .where(
+                deliveries.c.id == delivery_id,
+                deliveries.c.status == "pending",
+                deliveries.c.attempts == attempts,
+            )
+            .values(status="sending", attempts=attempts + 1)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def mark_sent(self, delivery_id: int, *, at: datetime, external_ref: str | None) -> None:
+        self._set(delivery_id, status="sent", sent_at=at, external_ref=external_ref, last_error=None)
+
+    def mark_retry(self, delivery_id: int, *, next_attempt_at: datetime, error: str) -> None:
+        self._set(delivery_id, status="pending", next_attempt_at=next_attempt_at, last_error=error)
+
+    def mark_dead(self, delivery_id: int, *, error: str) -> None:
+        self._set(delivery_id, status="dead", last_error=error)
+
+    def _set(self, delivery_id: int, **values: Any) -> None:
+        self._session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))

@@ -1,0 +1,48 @@
+"""The one place that builds the engine, reference data, models and bus for web, CLI and workers."""
+
+from __future__ import annotations
+
+import structlog
+
+from otklik.adapters.bus.inprocess import InProcessBus
+from otklik.adapters.db.engine import build_engine
+from otklik.adapters.db.mappers import start_mappers
+from otklik.adapters.db.migrate import upgrade
+from otklik.adapters.db.uow import UnitOfWorkFactory
+from otklik.clock import Clock, SystemClock
+from otklik.domain.deadlines import DEFAULT_POLICIES
+from otklik.nlp.factory import build_understanding
+from otklik.reference.files import load_reference
+from otklik.reference.production_calendar import russian_calendar
+from otklik.reference.region_area import RegionArea
+from otklik.services.context import ServiceContext
+from otklik.services.handlers import HANDLERS
+from otklik.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool | None = None) -> ServiceContext:
+    start_mappers()
+    engine = build_engine(settings.database_url)
+    if settings.auto_migrate if migrate is None else migrate:
+        upgrade(engine)
+    uow = UnitOfWorkFactory(engine)
+    with uow() as work:
+        if not work.reference.is_seeded():
+            counts = work.reference.seed(load_reference())
+            work.commit()
+            log.info("reference.seeded", **counts)
+        reference = work.reference.snapshot(settings.region_code)
+    ctx = ServiceContext(
+        settings=settings,
+        uow=uow,
+        clock=clock or SystemClock(),
+        reference=reference,
+        understanding=build_understanding(reference, auto_assign_threshold=settings.auto_assign_threshold),
+        calendar=russian_calendar(),
+        policies=DEFAULT_POLICIES,
+        region_area=RegionArea(reference),
+    )
+    ctx.bus = InProcessBus(ctx, HANDLERS)
+    return ctx

@@ -1,0 +1,1 @@
+"""Use cases: receive a message, register and route an appeal, change status, reply, rate, seed."""

@@ -1,0 +1,83 @@
+"""Receiving a message: validate, store once, announce on the outbox, and report the decision."""
+
+from __future__ import annotations
+
+import math
+
+from otklik.adapters.db.repositories.messages import DuplicateMessage
+from otklik.domain.errors import InvalidInput
+from otklik.domain.message import InboundMessage, MessageDecision, MessageOutcome, StoredMessage
+from otklik.services.context import ServiceContext
+from otklik.services.unit_of_work import UnitOfWork
+
+MESSAGE_RECEIVED = "message.received"
+
+
+def receive_message(ctx: ServiceContext, message: InboundMessage) -> MessageDecision:
+    """Store the message once per (channel, external id); with the in-process bus, process it now."""
+    validate_message(ctx, message)
+    with ctx.uow() as uow:
+        try:
+            message_id = uow.messages.add(message, ctx.clock.now())
+        except DuplicateMessage:
+            existing = uow.messages.get_by_key(message.channel, message.external_id)
+            if existing is None:  # the first writer rolled back after our insert failed: let the caller retry
+                raise
+            return _duplicate_decision(uow_appeal_number(uow, existing), existing)
+        uow.outbox.add(MESSAGE_RECEIVED, {"message_id": message_id}, at=ctx.clock.now())
+        uow.commit()
+    ctx.bus.after_commit()
+    return decision_for(ctx, message_id)
+
+
+def decision_for(ctx: ServiceContext, message_id: int) -> MessageDecision:
+    with ctx.uow(readonly=True) as uow:
+        stored = uow.messages.get(message_id)
+        if stored is None:
+            raise LookupError(message_id)
+        if stored.outcome is None:
+            return MessageDecision(message_id, MessageOutcome.QUEUED, reason="принято, обрабатывается")
+        number = uow_appeal_number(uow, stored)
+        return MessageDecision(message_id, stored.outcome, stored.appeal_id, number, stored.outcome_reason or "")
+
+
+def uow_appeal_number(uow: UnitOfWork, stored: StoredMessage) -> str | None:
+    if stored.appeal_id is None:
+        return None
+    appeal = uow.appeals.get(stored.appeal_id)
+    return appeal.number if appeal else None
+
+
+def _duplicate_decision(number: str | None, existing: StoredMessage) -> MessageDecision:
+    return MessageDecision(
+        existing.id,
+        MessageOutcome.DUPLICATE,
+        existing.appeal_id,
+        number,
+        reason="это сообщение уже получено ранее",
+    )
+
+
+def validate_message(ctx: ServiceContext, message: InboundMessage) -> None:
+    """Every reason a message cannot be accepted, as a sentence a person can act on."""
+    if not message.text or not message.text.strip():
+        raise InvalidInput("text is empty: write what the problem is")
+    limit = ctx.settings.max_text_length
+    if len(message.text) > limit:
+        raise InvalidInput(f"text is {len(message.text)} characters long; the limit is {limit}")
+    if not message.external_id.strip():
+        raise InvalidInput("external_id is empty: the channel's id of the message is required")
+    if message.created_at.tzinfo is None:
+        raise InvalidInput("created_at needs a time zone, e.g. 2026-11-28T10:00:00+03:00")
+    _validate_point(ctx, message.lat, message.lon)
+
+
+def _validate_point(ctx: ServiceContext, lat: float | None, lon: float | None) -> None:
+    if (lat is None) != (lon is None):
+        raise InvalidInput("give both lat and lon, or neither")
+    if lat is None or lon is None:
+        return
+    if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(f"coordinates lat={lat}, lon={lon} are not a point on Earth")
+    if not ctx.region_area.contains(lat, lon):
+        raise InvalidInput(f"the point lat={lat}, lon={lon} is outside Kostroma Oblast; check the order of lat and lon")

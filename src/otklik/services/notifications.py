@@ -1,0 +1,78 @@
+"""What the citizen is told, and where: every notice goes back to the channel the citizen wrote from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from otklik.domain.appeal import Appeal
+from otklik.domain.calendar import MOSCOW
+from otklik.domain.events import AppealEvent, EventType
+from otklik.domain.message import StoredMessage
+from otklik.domain.status import AppealStatus, RejectReason
+from otklik.services.unit_of_work import UnitOfWork
+
+
+def recipient_of(stored: StoredMessage) -> dict[str, Any]:
+    """Everything a channel needs to answer in place: who wrote, and where (post, comment, chat, thread)."""
+    message = stored.message
+    return {
+        "channel": message.channel.value,
+        "external_id": message.external_id,
+        "author": asdict(message.author),
+        "context": message.context,
+        "url": message.url,
+    }
+
+
+def queue_notice(
+    uow: UnitOfWork, appeal: Appeal, stored: StoredMessage, *, kind: str, text: str, key: str, at: datetime
+) -> bool:
+    assert appeal.id is not None
+    queued = uow.deliveries.enqueue(
+        appeal_id=appeal.id,
+        channel=stored.message.channel.value,
+        kind=kind,
+        recipient=recipient_of(stored),
+        text=text,
+        idempotency_key=key,
+        at=at,
+    )
+    if queued:
+        uow.appeals.add_event(
+            AppealEvent(appeal.id, EventType.NOTIFICATION_QUEUED.value, at, "system", data={"kind": kind, "key": key})
+        )
+    return queued
+
+
+def status_notice(appeal: Appeal, agency_name: str | None) -> str | None:
+    """The citizen hears of changes that matter to them; internal moves (moderation) stay quiet."""
+    status = appeal.status_enum
+    number = appeal.number
+    if status is AppealStatus.ASSIGNED and agency_name:
+        return f"Обращение {number} передано на рассмотрение: {agency_name}.{_due(appeal)}"
+    if status is AppealStatus.REDIRECTED and agency_name:
+        return f"Обращение {number} перенаправлено по компетенции: {agency_name}."
+    if status is AppealStatus.REJECTED and appeal.reject_reason == RejectReason.DUPLICATE.value:
+        return f"Обращение {number} объединено с ранее поданным обращением о той же проблеме."
+    if status is AppealStatus.REOPENED:
+        return f"Обращение {number} возвращено в работу."
+    return None
+
+
+def reply_notice(appeal: Appeal, kind: str, text: str) -> str:
+    if kind == "final":
+        return (
+            f"Ответ по обращению {appeal.number}:\n{text}\n\n"
+            "Оцените, пожалуйста, ответ от 1 до 5 и напишите, решена ли проблема."
+        )
+    if kind == "clarification":
+        return f"По обращению {appeal.number} нужны уточнения:\n{text}"
+    return f"Промежуточный ответ по обращению {appeal.number}:\n{text}"
+
+
+def _due(appeal: Appeal) -> str:
+    if appeal.due_at is None:
+        return ""
+    return f" Ответ ожидается до {appeal.due_at.astimezone(MOSCOW):%d.%m.%Y %H:%M} (МСК)."

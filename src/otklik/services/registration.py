@@ -1,0 +1,178 @@
+"""Processing a stored message: run the pipeline, register and route the appeal, queue the acknowledgement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+
+from otklik.domain.appeal import Appeal
+from otklik.domain.appeal_kind import Priority
+from otklik.domain.channels import default_kind
+from otklik.domain.citizen import Citizen
+from otklik.domain.events import AppealEvent, EventType
+from otklik.domain.message import MessageOutcome, StoredMessage
+from otklik.domain.status import AppealStatus
+from otklik.pipeline.context import PipelineContext
+from otklik.pipeline.runner import Pipeline, registration_stages
+from otklik.services.context import ServiceContext
+from otklik.services.notifications import queue_notice
+from otklik.services.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
+SYSTEM_ACTOR = "system"
+APPEAL_REGISTERED = "appeal.registered"
+
+
+def process_message(ctx: ServiceContext, message_id: int) -> None:
+    """Idempotent: a message processed before is left as it is (a broker may deliver the event twice)."""
+    with ctx.uow() as uow:
+        stored = uow.messages.get(message_id, lock=True)
+        if stored is None:
+            log.warning("message.missing", message_id=message_id)
+            return
+        if stored.processed:
+            return
+        now = ctx.clock.now()
+        pipeline_ctx = _run_pipeline(ctx, stored, now)
+        if not pipeline_ctx.is_appeal:
+            reason = "; ".join(pipeline_ctx.explanation) or "не обращение"
+            uow.messages.record_outcome(message_id, MessageOutcome.NOT_AN_APPEAL, at=now, reason=reason, appeal_id=None)
+            uow.commit()
+            log.info("message.not_an_appeal", message_id=message_id, channel=stored.message.channel.value)
+            return
+        appeal = _register(ctx, uow, stored, pipeline_ctx, now)
+        uow.messages.record_outcome(
+            message_id, MessageOutcome.REGISTERED, at=now, reason="зарегистрировано", appeal_id=appeal.id
+        )
+        uow.outbox.add(APPEAL_REGISTERED, {"appeal_id": appeal.id}, at=now)
+        uow.commit()
+        log.info(
+            "appeal.registered",
+            appeal_id=appeal.id,
+            number=appeal.number,
+            status=appeal.status,
+            channel=appeal.channel,
+            agency_id=appeal.agency_id,
+        )
+
+
+def _run_pipeline(ctx: ServiceContext, stored: StoredMessage, now: datetime) -> PipelineContext:
+    message = stored.message
+    pipeline_ctx = PipelineContext(
+        raw_text=message.text,
+        channel=message.channel.value,
+        lat=message.lat,
+        lon=message.lon,
+        address=message.address,
+        hint_municipality_id=message.context.get("municipality_id"),
+        kind=default_kind(message.channel, identified_citizen=message.author.is_identified and message.formal),
+        registered_at=now,
+    )
+    stages = registration_stages(ctx.understanding, ctx.policies, ctx.calendar)
+    return Pipeline(stages).run(pipeline_ctx)
+
+
+def _register(ctx: ServiceContext, uow: UnitOfWork, stored: StoredMessage, p: PipelineContext, now: datetime) -> Appeal:
+    message = stored.message
+    citizen = _citizen(uow, stored)
+    number = uow.appeals.next_number(ctx.settings.region_code, now.year)
+    location, category, routing, detection = p.location, p.category, p.routing, p.detection
+    appeal = uow.appeals.add(
+        Appeal(
+            number=str(number),
+            kind=(p.kind or default_kind(message.channel, identified_citizen=False)).value,
+            status=AppealStatus.NEW.value,
+            channel=message.channel.value,
+            message_id=stored.id,
+            text=p.text,
+            text_masked=p.normalized.masked if p.normalized else p.text,
+            created_at=now,
+            citizen_id=citizen.id if citizen else None,
+            group=category.group if category else None,
+            topic=category.topic if category else None,
+            category_confidence=category.confidence if category else None,
+            municipality_id=location.municipality_id if location else None,
+            settlement_id=location.settlement_id if location else None,
+            address=message.address or _street_address(p),
+            lat=message.lat if message.lat is not None else (location.lat if location else None),
+            lon=message.lon if message.lon is not None else (location.lon if location else None),
+            routing_confidence=routing.confidence if routing else None,
+            priority=(p.priority.priority if p.priority else Priority.NORMAL).value,
+            toxic=detection.toxic if detection else False,
+            appeal_score=detection.appeal_score if detection else None,
+            explanation=list(p.explanation),
+            first_response_due_at=p.deadlines.first_response_due_at if p.deadlines else None,
+            due_at=p.deadlines.due_at if p.deadlines else None,
+        )
+    )
+    assert appeal.id is not None
+    uow.appeals.add_event(
+        AppealEvent(
+            appeal.id,
+            EventType.REGISTERED.value,
+            now,
+            SYSTEM_ACTOR,
+            None,
+            AppealStatus.NEW.value,
+            reason=f"канал {message.channel.value}",
+            data={"message_id": stored.id},
+        )
+    )
+    uow.appeals.add_event(
+        AppealEvent(appeal.id, EventType.ANALYSED.value, now, SYSTEM_ACTOR, data={"explanation": p.explanation})
+    )
+    _first_move(uow, appeal, p, now)
+    for text in p.notifications:
+        queue_notice(
+            uow,
+            appeal,
+            stored,
+            kind="ack",
+            text=text.format(number=appeal.number),
+            key=f"appeal:{appeal.id}:ack",
+            at=now,
+        )
+    return appeal
+
+
+def _first_move(uow: UnitOfWork, appeal: Appeal, p: PipelineContext, now: datetime) -> None:
+    """Confident route → assigned to the body; otherwise → the moderators' queue."""
+    if p.routing is not None and not p.needs_moderation:
+        event = appeal.transition(
+            AppealStatus.ASSIGNED,
+            actor=SYSTEM_ACTOR,
+            at=now,
+            agency_id=p.routing.agency_id,
+            reason="автоматическая маршрутизация",
+        )
+    else:
+        if p.routing is not None:
+            appeal.agency_id = p.routing.agency_id  # a proposal for the moderator, not an assignment
+        event = appeal.transition(
+            AppealStatus.NEEDS_MODERATION, actor=SYSTEM_ACTOR, at=now, reason="требуется проверка модератором"
+        )
+    uow.appeals.add_event(event)
+
+
+def _street_address(p: PipelineContext) -> str | None:
+    location = p.location
+    if location is None or not location.street:
+        return None
+    parts = [location.settlement, location.street, location.house]
+    return ", ".join(part for part in parts if part)
+
+
+def _citizen(uow: UnitOfWork, stored: StoredMessage) -> Citizen | None:
+    author = stored.message.author
+    if not (author.name or author.phone or author.email or author.external_id):
+        return None
+    return uow.appeals.find_or_add_citizen(
+        Citizen(
+            name=author.name,
+            phone=author.phone,
+            email=author.email,
+            channel=stored.message.channel.value,
+            channel_user_id=author.external_id,
+        )
+    )

@@ -1,0 +1,31 @@
+"""What services need from storage, as protocols: the SQL adapter is one implementation."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from otklik.adapters.db.repositories.appeals import AppealRepository
+from otklik.adapters.db.repositories.deliveries import DeliveryRepository
+from otklik.adapters.db.repositories.messages import MessageRepository
+from otklik.adapters.db.repositories.outbox import OutboxRepository
+from otklik.adapters.db.repositories.reference import ReferenceRepository
+
+
+class UnitOfWork(Protocol):
+    appeals: AppealRepository
+    messages: MessageRepository
+    outbox: OutboxRepository
+    deliveries: DeliveryRepository
+    reference: ReferenceRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...

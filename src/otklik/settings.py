@@ -1,0 +1,49 @@
+"""Typed settings from the environment (OTKLIK_*), grouped by concern; read once, nothing connects here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OTKLIK_", env_file=".env", extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------------------------
+    # SQLite file by default; PostgreSQL as postgresql+psycopg://user@host:5432/db
+    database_url: str = "sqlite:///var/otklik.db"
+    # Create tables and load reference data when the service starts on an empty database.
+    auto_migrate: bool = True
+
+    # --- region --------------------------------------------------------------------------------------------
+    region_code: int = 44  # Kostroma Oblast; the first part of appeal numbers
+
+    # --- processing ----------------------------------------------------------------------------------------
+    # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body.
+    auto_assign_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    # "inprocess": stages run right after the commit in the same process; "broker": workers consume the outbox.
+    bus: str = "inprocess"
+    model_dir: Path = Path("var/models")
+    max_text_length: int = 20_000
+
+    # --- citizens ------------------------------------------------------------------------------------------
+    reopen_days: int = 30  # how long after the final answer a citizen may say «не решено»
+
+    # --- delivery ------------------------------------------------------------------------------------------
+    delivery_max_attempts: int = 6
+    delivery_backoff_seconds: float = 30.0
+
+    # --- security ------------------------------------------------------------------------------------------
+    api_key: SecretStr | None = None  # for Open311 POST and operator APIs; None disables the check in dev
+
+    # --- web -----------------------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = False
+
+
+def load_settings() -> Settings:
+    return Settings()
