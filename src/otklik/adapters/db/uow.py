@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from otklik.adapters.db.repositories.appeals import AppealRepository
@@ -34,10 +34,9 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            self.session.rollback()  # anything not committed explicitly is discarded
-        finally:
-            self.session.close()
+        # Closing rolls back whatever was not committed, and unlike rollback() it leaves loaded objects
+        # readable after the block (detached, not expired).
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()
@@ -55,3 +54,9 @@ class UnitOfWorkFactory:
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, readonly=readonly)
+
+    def ping(self) -> str:
+        """Round-trip to the database; returns its dialect name (sqlite, postgresql)."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return self.engine.dialect.name

@@ -1,0 +1,1 @@
+"""The `otklik` command line (Typer): serve, db, analyze, model, import."""

@@ -1,0 +1,14 @@
+"""The `otklik` command: one Typer app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from otklik.cli import db, serve
+
+app = typer.Typer(name="otklik", help="Отклик: единая система обращений граждан.", no_args_is_help=True)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,41 @@
+"""`otklik serve`: the web service, optionally with a demo stream of appeals."""
+
+from __future__ import annotations
+
+import threading
+
+import structlog
+import typer
+import uvicorn
+
+from otklik.bootstrap import bootstrap
+from otklik.demo.stream import DemoStream
+from otklik.observability import configure_logging
+from otklik.settings import load_settings
+from otklik.web.app import create_app
+
+log = structlog.get_logger(__name__)
+
+
+def serve(
+    host: str = typer.Option(None, help="address to listen on (default from OTKLIK_HOST, 127.0.0.1)"),
+    port: int = typer.Option(None, help="port (default from OTKLIK_PORT, 8000)"),
+    demo: bool = typer.Option(False, help="load a realistic stream of demo appeals across the region"),
+    demo_backlog: int = typer.Option(120, help="demo appeals created at start"),
+    demo_interval: float = typer.Option(5.0, help="seconds between live demo appeals"),
+) -> None:
+    """Start the service on the configured database (SQLite by default)."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    ctx = bootstrap(settings)
+    stop = threading.Event()
+    if demo:
+        stream = DemoStream(ctx, seed=44)
+        stream.backfill(demo_backlog)
+        threading.Thread(target=stream.run, args=(stop, demo_interval), daemon=True, name="demo-stream").start()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    log.info("serve.start", url=f"http://{bind_host}:{bind_port}", database=ctx.uow.ping(), demo=demo)
+    try:
+        uvicorn.run(create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
+    finally:
+        stop.set()

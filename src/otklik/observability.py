@@ -1,0 +1,30 @@
+"""Structured logs (structlog) and service metrics (Prometheus); never log secrets or raw personal data."""
+
+from __future__ import annotations
+
+import logging
+
+import structlog
+from prometheus_client import Counter, Histogram
+
+MESSAGES_RECEIVED = Counter(
+    "otklik_messages_received_total", "Inbound messages by channel and outcome", ["channel", "outcome"]
+)
+APPEAL_TRANSITIONS = Counter("otklik_appeal_transitions_total", "Status changes by target status", ["to"])
+REQUEST_SECONDS = Histogram("otklik_request_seconds", "HTTP request time by route", ["method", "route"])
+
+
+def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
+    renderer: structlog.types.Processor = (
+        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,61 @@
+"""The app factory: routers, problem handlers, metrics, and the channels' own endpoints."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import make_asgi_app
+
+import otklik.channels
+from otklik import __version__
+from otklik.observability import REQUEST_SECONDS
+from otklik.services.context import ServiceContext
+from otklik.web.problems import install_problem_handlers
+from otklik.web.routers import appeals, health, messages, pages, reference
+
+
+def channel_routers() -> list[APIRouter]:
+    """Each channel folder may have a `routes` module with a `router`; found once at start-up."""
+    routers = []
+    for info in pkgutil.iter_modules(otklik.channels.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"otklik.channels.{info.name}.routes")
+        except ModuleNotFoundError as error:
+            if error.name == f"otklik.channels.{info.name}.routes":
+                continue
+            raise
+        routers.append(module.router)
+    return routers
+
+
+def create_app(ctx: ServiceContext) -> FastAPI:
+    app = FastAPI(
+        title="Otklik",
+        version=__version__,
+        description="Единая система обращений граждан Центра управления регионом",
+    )
+    app.state.ctx = ctx
+    install_problem_handlers(app)
+    for router in (health.router, reference.router, messages.router, appeals.router, pages.router):
+        app.include_router(router)
+    for router in channel_routers():
+        app.include_router(router)
+    app.mount("/metrics", make_asgi_app())
+
+    @app.middleware("http")
+    async def _timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        REQUEST_SECONDS.labels(request.method, getattr(route, "path", "unmatched")).observe(
+            time.perf_counter() - started
+        )
+        return response
+
+    return app

@@ -1,0 +1,173 @@
+"""Appeals: portal submission, reading with history, search, status transitions, replies, ratings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from otklik.adapters.db.repositories.appeals import AppealFilter
+from otklik.domain.appeal import Appeal
+from otklik.domain.channels import Channel
+from otklik.domain.errors import InvalidInput
+from otklik.domain.message import Author, InboundMessage, MessageOutcome
+from otklik.domain.replies import ReplyKind
+from otklik.domain.status import RejectReason, parse_status
+from otklik.observability import APPEAL_TRANSITIONS, MESSAGES_RECEIVED
+from otklik.services import appeals as appeal_service
+from otklik.services.context import ServiceContext
+from otklik.services.messages import receive_message
+from otklik.web.dependencies import Ctx
+from otklik.web.schemas.appeals import (
+    AgencyOut,
+    AppealDetailOut,
+    AppealOut,
+    AppealPage,
+    CategoryOut,
+    DeliveryOut,
+    EventOut,
+    PortalAppealIn,
+    RatingIn,
+    RatingOut,
+    ReplyIn,
+    ReplyOut,
+    TransitionIn,
+)
+
+router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
+
+
+def appeal_out(ctx: ServiceContext, appeal: Appeal) -> AppealOut:
+    agency = ctx.reference.agency(appeal.agency_id) if appeal.agency_id else None
+    municipality = ctx.reference.municipality(appeal.municipality_id) if appeal.municipality_id else None
+    assert appeal.id is not None
+    return AppealOut(
+        id=appeal.id,
+        number=appeal.number,
+        status=appeal.status,
+        kind=appeal.kind,
+        channel=appeal.channel,
+        priority=appeal.priority,
+        category=CategoryOut(group=appeal.group, topic=appeal.topic, confidence=appeal.category_confidence),
+        municipality=municipality.name if municipality else None,
+        municipality_id=appeal.municipality_id,
+        agency=AgencyOut(id=agency.id, name=agency.name, level=agency.level.value) if agency else None,
+        text=appeal.text_masked,
+        address=appeal.address,
+        lat=appeal.lat,
+        lon=appeal.lon,
+        created_at=appeal.created_at,
+        first_response_due_at=appeal.first_response_due_at,
+        due_at=appeal.due_at,
+        answered_at=appeal.answered_at,
+        resolved_at=appeal.resolved_at,
+        reject_reason=appeal.reject_reason,
+        explanation=list(appeal.explanation),
+    )
+
+
+def _detail(ctx: ServiceContext, appeal_id: int) -> AppealDetailOut:
+    detail = appeal_service.get_detail(ctx, appeal_id)
+    base = appeal_out(ctx, detail.appeal).model_dump()
+    return AppealDetailOut(
+        **base,
+        history=[EventOut.model_validate(e, from_attributes=True) for e in detail.history],
+        replies=[ReplyOut.model_validate(r, from_attributes=True) for r in detail.replies],
+        ratings=[RatingOut.model_validate(r, from_attributes=True) for r in detail.ratings],
+        deliveries=[DeliveryOut.model_validate(d, from_attributes=True) for d in detail.deliveries],
+    )
+
+
+@router.post("", status_code=201, response_model=AppealOut)
+def submit_appeal(
+    body: PortalAppealIn,
+    ctx: Ctx,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """A portal submission. Send an Idempotency-Key header to make retries safe: the same key is one appeal."""
+    message = InboundMessage(
+        channel=Channel.PORTAL,
+        external_id=idempotency_key or f"portal-{uuid.uuid4()}",
+        text=body.text,
+        created_at=ctx.clock.now(),
+        author=Author(name=body.citizen.name, phone=body.citizen.phone, email=body.citizen.email),
+        lat=body.lat,
+        lon=body.lon,
+        address=body.address,
+        formal=body.formal,
+    )
+    decision = receive_message(ctx, message)
+    MESSAGES_RECEIVED.labels(Channel.PORTAL.value, decision.outcome.value).inc()
+    if decision.appeal_id is None:
+        status = 202 if decision.outcome is MessageOutcome.QUEUED else 409
+        return JSONResponse({"message_id": decision.message_id, "decision": decision.outcome.value}, status_code=status)
+    with ctx.uow(readonly=True) as uow:
+        appeal = uow.appeals.get(decision.appeal_id)
+    assert appeal is not None
+    status = 200 if decision.outcome is MessageOutcome.DUPLICATE else 201
+    return JSONResponse(appeal_out(ctx, appeal).model_dump(mode="json"), status_code=status)
+
+
+@router.get("/{appeal_id}", response_model=AppealDetailOut)
+def get_appeal(appeal_id: int, ctx: Ctx) -> AppealDetailOut:
+    return _detail(ctx, appeal_id)
+
+
+@router.get("", response_model=AppealPage)
+def search_appeals(
+    ctx: Ctx,
+    status: str | None = None,
+    group: str | None = None,
+    municipality: str | None = Query(None, description="municipality id (OKTMO) or name"),
+    agency: str | None = None,
+    q: str | None = Query(None, max_length=200),
+    page: int = Query(1, ge=1, le=100_000),
+    per_page: int = Query(50, ge=1, le=200),
+) -> AppealPage:
+    if status is not None:
+        parse_status(status)
+    if group is not None and ctx.reference.rubricator.group(group) is None:
+        raise InvalidInput(f"unknown group {group!r}; see /api/v1/reference/categories")
+    if agency is not None and ctx.reference.agency(agency) is None:
+        raise InvalidInput(f"unknown agency {agency!r}; see /api/v1/reference/agencies")
+    filters = AppealFilter(status, group, _municipality_id(ctx, municipality), agency, q, page, per_page)
+    items, total = appeal_service.list_appeals(ctx, filters)
+    return AppealPage(items=[appeal_out(ctx, a) for a in items], total=total, page=page, per_page=per_page)
+
+
+def _municipality_id(ctx: ServiceContext, value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = ctx.reference.municipality(value) or ctx.reference.municipality_by_name(value)
+    if found is None:
+        raise InvalidInput(f"unknown municipality {value!r}; see /api/v1/reference/municipalities")
+    return found.id
+
+
+@router.post("/{appeal_id}/transitions", response_model=AppealDetailOut)
+def transition(appeal_id: int, body: TransitionIn, ctx: Ctx) -> AppealDetailOut:
+    request = appeal_service.TransitionRequest(
+        to=parse_status(body.to),
+        actor=body.actor,
+        reason=body.reason,
+        agency_id=body.agency_id,
+        reject_reason=RejectReason(body.reject_reason) if body.reject_reason else None,
+        duplicate_of_id=body.duplicate_of,
+    )
+    appeal_service.change_status(ctx, appeal_id, request)
+    APPEAL_TRANSITIONS.labels(request.to.value).inc()
+    return _detail(ctx, appeal_id)
+
+
+@router.post("/{appeal_id}/replies", status_code=201, response_model=AppealDetailOut)
+def reply(appeal_id: int, body: ReplyIn, ctx: Ctx) -> AppealDetailOut:
+    appeal_service.add_reply(ctx, appeal_id, kind=ReplyKind(body.kind), text=body.text, author=body.author)
+    return _detail(ctx, appeal_id)
+
+
+@router.post("/{appeal_id}/ratings", status_code=201, response_model=AppealDetailOut)
+def rate(appeal_id: int, body: RatingIn, ctx: Ctx) -> AppealDetailOut:
+    appeal_service.rate(ctx, appeal_id, score=body.score, solved=body.solved, comment=body.comment, actor=body.actor)
+    return _detail(ctx, appeal_id)

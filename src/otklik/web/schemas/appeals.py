@@ -1,0 +1,145 @@
+"""Schemas of the appeals API: portal submission, appeal views, history, transitions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from otklik.domain.message import MAX_TEXT_LENGTH
+
+
+class CitizenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., min_length=1, max_length=300)
+    phone: str | None = Field(None, max_length=40, pattern=r"^\+?[0-9 ()\-]{5,20}$")
+    email: EmailStr | None = None
+
+
+class PortalAppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    channel: Literal["portal"] = "portal"
+    citizen: CitizenIn
+    address: str | None = Field(None, max_length=500)
+    lat: float | None = None
+    lon: float | None = None
+    formal: bool = Field(False, description="the citizen asks for a formal answer under 59-ФЗ")
+
+
+class CategoryOut(BaseModel):
+    group: str | None
+    topic: str | None
+    confidence: float | None = None
+
+
+class AgencyOut(BaseModel):
+    id: str
+    name: str
+    level: str
+
+
+class AppealOut(BaseModel):
+    id: int
+    number: str
+    status: str
+    kind: str
+    channel: str
+    priority: str
+    category: CategoryOut
+    municipality: str | None = Field(None, description="name of the municipality, as in the reference list")
+    municipality_id: str | None
+    agency: AgencyOut | None
+    text: str = Field(..., description="the text with personal data masked")
+    address: str | None
+    lat: float | None
+    lon: float | None
+    created_at: datetime
+    first_response_due_at: datetime | None
+    due_at: datetime | None
+    answered_at: datetime | None
+    resolved_at: datetime | None
+    reject_reason: str | None
+    explanation: list[str]
+
+
+class EventOut(BaseModel):
+    id: int
+    type: str
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str | None
+    reason: str | None
+    data: dict[str, Any]
+
+
+class ReplyOut(BaseModel):
+    id: int
+    kind: str
+    text: str
+    author: str
+    agency_id: str | None
+    created_at: datetime
+
+
+class RatingOut(BaseModel):
+    score: int
+    solved: bool
+    comment: str | None
+    created_at: datetime
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    channel: str
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    sent_at: datetime | None
+
+
+class AppealDetailOut(AppealOut):
+    history: list[EventOut]
+    replies: list[ReplyOut]
+    ratings: list[RatingOut]
+    deliveries: list[DeliveryOut]
+
+
+class AppealPage(BaseModel):
+    items: list[AppealOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(..., description="the target status", examples=["in_progress"])
+    actor: str = Field(..., min_length=1, max_length=200, description="who makes the change")
+    reason: str | None = Field(None, max_length=2000)
+    agency_id: str | None = Field(None, description="for assigned / redirected: the body")
+    reject_reason: Literal["spam", "not_an_appeal", "duplicate"] | None = None
+    duplicate_of: int | None = Field(None, description="for a duplicate: the id of the original appeal")
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["interim", "final", "clarification"]
+    text: str = Field(..., min_length=1, max_length=MAX_TEXT_LENGTH)
+    author: str = Field(..., min_length=1, max_length=200)
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    score: int = Field(..., ge=1, le=5)
+    solved: bool
+    comment: str | None = Field(None, max_length=2000)
+    actor: str = Field("citizen", max_length=200)
