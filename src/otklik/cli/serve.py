@@ -10,6 +10,8 @@ import uvicorn
 
 from otklik.bootstrap import bootstrap
 from otklik.demo.stream import DemoStream
+from otklik.notify.registry import discover_senders
+from otklik.notify.worker import DeliveryWorker
 from otklik.observability import configure_logging
 from otklik.settings import load_settings
 from otklik.web.app import create_app
@@ -29,6 +31,8 @@ def serve(
     configure_logging(settings.log_level, json=settings.log_json)
     ctx = bootstrap(settings)
     stop = threading.Event()
+    worker = DeliveryWorker(ctx, discover_senders(settings))
+    threading.Thread(target=worker.run, args=(stop,), daemon=True, name="delivery-worker").start()
     if demo:
         stream = DemoStream(ctx, seed=44)
         stream.backfill(demo_backlog)
