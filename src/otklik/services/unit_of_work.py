@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from otklik.adapters.db.repositories.appeals import AppealRepository
+from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
 from otklik.adapters.db.repositories.deliveries import DeliveryRepository
 from otklik.adapters.db.repositories.messages import MessageRepository
 from otklik.adapters.db.repositories.outbox import OutboxRepository
@@ -18,6 +19,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     deliveries: DeliveryRepository
     reference: ReferenceRepository
+    channel_state: ChannelStateRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

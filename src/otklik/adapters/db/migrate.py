@@ -19,5 +19,6 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """All heads: features may add migrations on branches of their own (see docs/decisions.md)."""
     command.upgrade(alembic_config(engine), revision)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from otklik.adapters.db.repositories.appeals import AppealRepository
+from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
 from otklik.adapters.db.repositories.deliveries import DeliveryRepository
 from otklik.adapters.db.repositories.messages import MessageRepository
 from otklik.adapters.db.repositories.outbox import OutboxRepository
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.deliveries = DeliveryRepository(self.session)
         self.reference = ReferenceRepository(self.session)
+        self.channel_state = ChannelStateRepository(self.session)
         return self
 
     def __exit__(

@@ -107,6 +107,16 @@ class AppealRepository:
         query = select(Rating).where(ratings.c.appeal_id == appeal_id).order_by(ratings.c.id)
         return list(self._session.scalars(query))
 
+    def of_citizen(self, channel: str, channel_user_id: str, *, limit: int) -> list[Appeal]:
+        query = (
+            select(Appeal)
+            .join(citizens, citizens.c.id == appeals.c.citizen_id)
+            .where(citizens.c.channel == channel, citizens.c.channel_user_id == channel_user_id)
+            .order_by(appeals.c.created_at.desc(), appeals.c.id.desc())
+            .limit(limit)
+        )
+        return list(self._session.scalars(query))
+
     def find_or_add_citizen(self, citizen: Citizen) -> Citizen:
         """The same person writing again from the same channel account, phone or e-mail is one citizen."""
         conditions: list[ColumnElement[bool]] = []
