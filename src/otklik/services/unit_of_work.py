@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from sqlalchemy import Engine
+
 from otklik.adapters.db.repositories.appeals import AppealRepository
 from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
 from otklik.adapters.db.repositories.deliveries import DeliveryRepository
@@ -30,6 +32,8 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
+    engine: Engine
+
     def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...
 
     def ping(self) -> str: ...

@@ -1,0 +1,39 @@
+# Otklik — two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install Otklik with its development tools
+
+run: $(STAMP) ## start the service with the Kostroma reference data and a demo stream (SQLite)
+	$(BIN)/otklik serve --demo
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+services: ## start the local servers the tests need (PostgreSQL, …) if they are not running
+	bash scripts/ensure-services.sh
+
+test: $(STAMP) services lint ## every test: the whole suite on SQLite, the database tests again on PostgreSQL
+	$(BIN)/pytest
+	OTKLIK_TEST_DATABASE=postgresql $(BIN)/pytest -m db
+
+bench: $(STAMP) ## benchmarks, each printing `name: value unit` lines
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+.PHONY: help install run lint services test bench

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts the local servers the tests talk to, when they are not running; fails loudly when one cannot start.
+set -euo pipefail
+
+wait_for_port() {  # host port name
+  for _ in $(seq 1 60); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  echo "error: $3 does not answer on $1:$2" >&2
+  return 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+if ! port_open 127.0.0.1 5432; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+fi
+wait_for_port 127.0.0.1 5432 PostgreSQL

@@ -1,0 +1,121 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL with OTKLIK_TEST_DATABASE=postgresql),
+a service context built by the real bootstrap, an HTTP client and a live server on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from otklik.bootstrap import bootstrap
+from otklik.clock import SystemClock
+from otklik.services.context import ServiceContext
+from otklik.settings import Settings
+from otklik.web.app import create_app
+
+PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Tables that hold what happens (not reference data): emptied before each test.
+RUNTIME_TABLES = (
+    "deliveries",
+    "outbox",
+    "ratings",
+    "replies",
+    "appeal_events",
+    "appeals",
+    "messages",
+    "citizens",
+    "number_sequences",
+    "channel_state",
+)
+
+
+def pytest_report_header() -> str:
+    return f"otklik database: {os.environ.get('OTKLIK_TEST_DATABASE', 'sqlite')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for this test run: a new SQLite file, or a new PostgreSQL database dropped after."""
+    if os.environ.get("OTKLIK_TEST_DATABASE", "sqlite") != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'otklik.db'}"
+        return
+    name = f"otklik_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, model_dir=Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")))
+
+
+@pytest.fixture(scope="session")
+def session_ctx(base_settings: Settings) -> ServiceContext:
+    """Built once (migrations, seed, models); each test gets it with runtime tables emptied."""
+    return bootstrap(base_settings)
+
+
+@pytest.fixture
+def ctx(session_ctx: ServiceContext) -> Iterator[ServiceContext]:
+    _empty_runtime_tables(session_ctx)
+    session_ctx.clock = SystemClock()
+    yield session_ctx
+    session_ctx.clock = SystemClock()
+
+
+def _empty_runtime_tables(ctx: ServiceContext) -> None:
+    engine = ctx.uow.engine
+    with engine.begin() as connection:
+        for table in RUNTIME_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(ctx: ServiceContext) -> Iterator[TestClient]:
+    with TestClient(create_app(ctx), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(ctx: ServiceContext) -> Iterator[str]:
+    """The real app under uvicorn on 127.0.0.1, for tests that need real HTTP and real concurrency."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    else:
+        raise RuntimeError("the live server did not start within 20 s")
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -1,0 +1,116 @@
+"""The appeals API on a real database: portal submission, reading, search, the status machine."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.db
+
+PORTAL = {
+    "text": "Огромная яма на дороге по улице Советской в Шарье, машины бьют колёса",
+    "channel": "portal",
+    "citizen": {"name": "Иван Петров", "phone": "+7 910 123-45-67"},
+}
+
+
+def test_portal_submission_registers_a_routed_appeal(client: TestClient) -> None:
+    response = client.post("/api/v1/appeals", json=PORTAL)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["number"].startswith("44-")
+    assert body["kind"] == "message"
+    assert body["category"]["group"] == "Дороги"
+    assert body["municipality"] == "Шарья"
+    assert body["agency"]["level"] == "municipal"
+    assert body["status"] in {"assigned", "needs_moderation"}
+    assert body["due_at"] is not None
+    assert "+7 910" not in body["text"], "the public text must have the phone masked"
+
+
+def test_appeal_numbers_are_sequential_per_year(client: TestClient) -> None:
+    numbers = [client.post("/api/v1/appeals", json=PORTAL).json()["number"] for _ in range(3)]
+    sequences = [int(n.rsplit("-", 1)[1]) for n in numbers]
+    assert sequences == [sequences[0], sequences[0] + 1, sequences[0] + 2]
+
+
+def test_idempotency_key_makes_a_retry_the_same_appeal(client: TestClient) -> None:
+    first = client.post("/api/v1/appeals", json=PORTAL, headers={"Idempotency-Key": "abc-1"})
+    again = client.post("/api/v1/appeals", json=PORTAL, headers={"Idempotency-Key": "abc-1"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    assert client.get("/api/v1/appeals").json()["total"] == 1
+
+
+def test_detail_has_history_and_the_acknowledgement(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    detail = client.get(f"/api/v1/appeals/{appeal['id']}").json()
+    types = [event["type"] for event in detail["history"]]
+    assert types[:3] == ["registered", "analysed", "status_changed"]
+    assert [d["kind"] for d in detail["deliveries"]] == ["ack"]
+
+
+def test_search_filters_by_municipality_name_and_status(client: TestClient) -> None:
+    client.post("/api/v1/appeals", json=PORTAL)
+    other = dict(PORTAL, text="Не горят фонари во дворе в Галиче, темно")
+    client.post("/api/v1/appeals", json=other)
+    sharya = client.get("/api/v1/appeals", params={"municipality": "Шарья"}).json()
+    assert sharya["total"] == 1 and sharya["items"][0]["municipality"] == "Шарья"
+    assert client.get("/api/v1/appeals", params={"status": "closed"}).json()["total"] == 0
+    found = client.get("/api/v1/appeals", params={"q": "фонари"}).json()
+    assert found["total"] == 1
+
+
+def test_status_machine_walk_and_illegal_transition(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    url = f"/api/v1/appeals/{appeal['id']}/transitions"
+    if appeal["status"] == "needs_moderation":
+        assert client.post(url, json={"to": "assigned", "actor": "модератор", "agency_id": "adm-34730000"}).is_success
+    illegal = client.post(url, json={"to": "closed", "actor": "исполнитель"})
+    assert illegal.status_code == 409
+    assert illegal.headers["content-type"].startswith("application/problem+json")
+    assert "closed" in illegal.json()["detail"]
+    for to in ("in_progress", "answered", "resolved", "closed"):
+        response = client.post(url, json={"to": to, "actor": "исполнитель", "reason": "проверка"})
+        assert response.status_code == 200, response.text
+    history = client.get(f"/api/v1/appeals/{appeal['id']}").json()["history"]
+    moves = [(e["from_status"], e["to_status"], e["actor"]) for e in history if e["type"] == "status_changed"]
+    assert moves[-1] == ("resolved", "closed", "исполнитель")
+
+
+def test_redirect_keeps_the_chain(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    url = f"/api/v1/appeals/{appeal['id']}/transitions"
+    client.post(url, json={"to": "assigned", "actor": "модератор", "agency_id": "adm-34730000"})
+    response = client.post(
+        url,
+        json={"to": "redirected", "actor": "исполнитель", "agency_id": "transport", "reason": "региональная дорога"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["agency"]["id"] == "transport"
+    redirect = [e for e in body["history"] if e["to_status"] == "redirected"][0]
+    assert redirect["data"] == {"from_agency_id": "adm-34730000", "to_agency_id": "transport"}
+
+
+def test_reject_needs_a_reason(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    url = f"/api/v1/appeals/{appeal['id']}/transitions"
+    assert client.post(url, json={"to": "rejected", "actor": "модератор"}).status_code == 422
+    ok = client.post(url, json={"to": "rejected", "actor": "модератор", "reject_reason": "spam"})
+    assert ok.status_code == 200 and ok.json()["reject_reason"] == "spam"
+
+
+def test_reply_rate_and_reopen(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    base = f"/api/v1/appeals/{appeal['id']}"
+    if appeal["status"] == "needs_moderation":
+        client.post(f"{base}/transitions", json={"to": "assigned", "actor": "м", "agency_id": "adm-34730000"})
+    assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).status_code == 422
+    final = client.post(f"{base}/replies", json={"kind": "final", "text": "Яма заделана 27.11.", "author": "ОМСУ"})
+    assert final.status_code == 201 and final.json()["status"] == "resolved"
+    rated = client.post(f"{base}/ratings", json={"score": 2, "solved": False, "comment": "яма на месте"})
+    assert rated.status_code == 201
+    assert rated.json()["status"] == "reopened"
+    kinds = [d["kind"] for d in rated.json()["deliveries"]]
+    assert "reply_final" in kinds and kinds.count("status") >= 1
