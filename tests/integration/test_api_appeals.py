@@ -89,7 +89,7 @@ def test_redirect_keeps_the_chain(client: TestClient) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["agency"]["id"] == "transport"
-    redirect = [e for e in body["history"] if e["to_status"] == "redirected"][0]
+    redirect = next(e for e in body["history"] if e["to_status"] == "redirected")
     assert redirect["data"] == {"from_agency_id": "adm-34730000", "to_agency_id": "transport"}
 
 
