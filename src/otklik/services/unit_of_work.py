@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from otklik.adapters.db.repositories.appeals import AppealRepository
 from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
@@ -16,6 +17,7 @@ from otklik.adapters.db.repositories.reference import ReferenceRepository
 
 
 class UnitOfWork(Protocol):
+    session: Session  # for repositories of features that bring their own tables
     appeals: AppealRepository
     messages: MessageRepository
     outbox: OutboxRepository
