@@ -10,9 +10,8 @@ from otklik.adapters.db.mappers import start_mappers
 from otklik.adapters.db.migrate import upgrade
 from otklik.adapters.db.uow import UnitOfWorkFactory
 from otklik.clock import Clock, SystemClock
-from otklik.domain.deadlines import DEFAULT_POLICIES
 from otklik.nlp.factory import build_understanding
-from otklik.reference.files import load_reference
+from otklik.reference.files import load_deadline_policies, load_reference, load_working_hours
 from otklik.reference.production_calendar import russian_calendar
 from otklik.reference.region_area import RegionArea
 from otklik.services.context import ServiceContext
@@ -40,8 +39,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool |
         clock=clock or SystemClock(),
         reference=reference,
         understanding=build_understanding(reference, auto_assign_threshold=settings.auto_assign_threshold),
-        calendar=russian_calendar(),
-        policies=DEFAULT_POLICIES,
+        calendar=russian_calendar(hours=load_working_hours()),
+        policies=load_deadline_policies(),
         region_area=RegionArea(reference),
     )
     ctx.bus = InProcessBus(ctx, HANDLERS)

@@ -50,28 +50,3 @@ def compute_deadlines(
     first = first_span.after(registered_at, calendar) if first_span else None
     final = policy.final.after(registered_at, calendar)
     return Deadlines(first, final, policy.source)
-
-
-DEFAULT_POLICIES: dict[AppealKind, DeadlinePolicy] = {
-    AppealKind.INCIDENT: DeadlinePolicy(
-        AppealKind.INCIDENT,
-        first_response=Span(8, "working_hours"),
-        first_response_urgent=Span(4, "working_hours"),
-        final=Span(7, "working_days"),
-        source="инцидент: первый ответ за 8 рабочих часов (срочный — 4), окончательный — 7 рабочих дней",
-    ),
-    AppealKind.MESSAGE: DeadlinePolicy(
-        AppealKind.MESSAGE,
-        first_response=Span(8, "working_hours"),
-        first_response_urgent=Span(4, "working_hours"),
-        final=Span(10, "working_days"),
-        source="сообщение ПОС: ответ за 10 рабочих дней",
-    ),
-    AppealKind.APPEAL_59FZ: DeadlinePolicy(
-        AppealKind.APPEAL_59FZ,
-        first_response=None,
-        first_response_urgent=None,
-        final=Span(30, "calendar_days"),
-        source="59-ФЗ ст. 12: ответ в течение 30 дней со дня регистрации",
-    ),
-}

@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 from otklik.domain.agency import Agency, AgencyLevel
+from otklik.domain.appeal_kind import AppealKind
+from otklik.domain.calendar import WorkingHours
 from otklik.domain.competence import CompetenceRule
+from otklik.domain.deadlines import DeadlinePolicy, Span, Unit
 from otklik.domain.geography import Municipality, Settlement
 from otklik.domain.reference import ReferenceData
 from otklik.domain.rubricator import Rubricator, Topic, TopicGroup, split_priority_mark
@@ -145,3 +150,26 @@ def load_reference(root: Path | None = None) -> ReferenceData:
         competence_rules=load_competence_rules(root),
         boundaries=load_boundaries(root, municipalities),
     )
+
+
+def _span(raw: list[Any] | None) -> Span | None:
+    return Span(float(raw[0]), cast(Unit, raw[1])) if raw else None
+
+
+def load_deadline_policies(root: Path | None = None) -> dict[AppealKind, DeadlinePolicy]:
+    """Deadline rules per appeal kind from data/deadlines.json (editable data, not code)."""
+    raw = json.loads(((root or data_dir()) / "deadlines.json").read_text(encoding="utf-8"))
+    policies = {}
+    for kind, rule in raw["policies"].items():
+        final = _span(rule["final"])
+        if final is None:
+            raise ValueError(f"deadlines.json: {kind} has no final deadline")
+        policies[AppealKind(kind)] = DeadlinePolicy(
+            AppealKind(kind), _span(rule["first_response"]), _span(rule["first_response_urgent"]), final, rule["source"]
+        )
+    return policies
+
+
+def load_working_hours(root: Path | None = None) -> WorkingHours:
+    raw = json.loads(((root or data_dir()) / "deadlines.json").read_text(encoding="utf-8"))["working_hours"]
+    return WorkingHours(*(time.fromisoformat(raw[k]) for k in ("start", "end", "lunch_start", "lunch_end")))
