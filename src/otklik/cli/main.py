@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from otklik.cli import db, serve
+from otklik.cli import channels, db, serve
 
 app = typer.Typer(name="otklik", help="Отклик: единая система обращений граждан.", no_args_is_help=True)
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
+app.add_typer(channels.app, name="channels")
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,1 @@
+"""The VK channel: Callback API and polling in, wall comments and private messages out."""
