@@ -1,0 +1,74 @@
+"""The operator API: a hotline or 112 operator enters a call; it becomes a message like any other."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from otklik.channels.hotline.cards import card_from_fields
+from otklik.domain.message import MessageOutcome
+from otklik.observability import MESSAGES_RECEIVED
+from otklik.services.messages import receive_message
+from otklik.web.dependencies import Ctx
+
+router = APIRouter(prefix="/api/v1/channels/hotline", tags=["hotline"])
+
+
+def require_api_key(ctx: Ctx, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """When OTKLIK_API_KEY is set, operators' systems must present it in X-Api-Key."""
+    expected = ctx.settings.api_key
+    if expected is None:
+        return
+    if x_api_key is None or not secrets.compare_digest(x_api_key.encode(), expected.get_secret_value().encode()):
+        raise HTTPException(401, "a valid X-Api-Key header is required")
+
+
+class CallIn(BaseModel):
+    text: str = Field(description="what the caller reported, as the operator wrote it down")
+    call_time: datetime = Field(description="when the citizen called; without a zone it is Moscow time")
+    line: Literal["hotline", "112"] = "hotline"
+    caller_name: str | None = None
+    phone: str | None = None
+    email: str | None = Field(None, description="when the caller wants the answer by e-mail")
+    address: str | None = None
+    card_id: str | None = Field(None, description="the card's number in the operators' system; makes retries safe")
+    operator: str | None = None
+
+
+class CallDecisionOut(BaseModel):
+    message_id: int
+    decision: str
+    appeal_id: int | None
+    appeal_number: str | None
+    reason: str
+
+
+_STATUS = {MessageOutcome.DUPLICATE: 200, MessageOutcome.QUEUED: 202}
+
+
+@router.post(
+    "/calls",
+    status_code=201,
+    response_model=CallDecisionOut,
+    dependencies=[Depends(require_api_key)],
+    responses={200: {"description": "the same card was entered before"}, 202: {"description": "accepted, queued"}},
+)
+def post_call(body: CallIn, ctx: Ctx) -> JSONResponse:
+    """201 with the appeal's number for a new call; 200 with the same appeal when the card was entered before."""
+    card = card_from_fields(body.model_dump(exclude_none=True))
+    decision = receive_message(ctx, card.to_message())
+    MESSAGES_RECEIVED.labels(card.channel.value, decision.outcome.value).inc()
+    out = CallDecisionOut(
+        message_id=decision.message_id,
+        decision=decision.outcome.value,
+        appeal_id=decision.appeal_id,
+        appeal_number=decision.appeal_number,
+        reason=decision.reason,
+    )
+    return JSONResponse(out.model_dump(mode="json"), status_code=_STATUS.get(decision.outcome, 201))

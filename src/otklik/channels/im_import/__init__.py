@@ -1,0 +1,1 @@
+"""Import of «Инцидент Менеджмент» exports (xlsx): social-media incidents of the past as messages."""
