@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from otklik.cli import channels, db, imports, serve
+from otklik.cli import analyze, channels, db, imports, model, serve
 
 app = typer.Typer(name="otklik", help="Отклик: единая система обращений граждан.", no_args_is_help=True)
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(channels.app, name="channels")
 app.add_typer(imports.app, name="import")
+app.command("analyze")(analyze.analyze)
+app.add_typer(model.app, name="model")
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,79 @@
+"""`otklik model …`: train and evaluate text classifiers; rebuild the engine's production models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import joblib
+import typer
+
+from otklik.nlp.evaluation import cross_validate, read_labelled_csv, score
+from otklik.nlp.model_store import MODEL_FILE, model_dir, production_models, save_atomically, save_current
+from otklik.nlp.models import TextModel
+from otklik.nlp.training import train_csv_model, train_production_models
+
+app = typer.Typer(help="Модели понимания текста: обучение и оценка.", no_args_is_help=True)
+
+
+def _predictor(texts: Sequence[str], labels: Sequence[str]) -> object:
+    return train_csv_model(texts, labels, "text", "label").predict
+
+
+@app.command("train")
+def train(
+    data: Path = typer.Option(None, "--data", exists=True, dir_okay=False, help="CSV с текстами и метками"),
+    text_column: str = typer.Option("text", "--text-column"),
+    label_column: str = typer.Option("label", "--label-column"),
+    out: Path = typer.Option(None, "--out", help="Каталог модели"),
+) -> None:
+    """Обучить классификатор на CSV, а без --data — переобучить рабочие модели движка."""
+    if data is None:
+        models = train_production_models()
+        target = save_current(models, out)
+        typer.echo(f"production models: {target} ({models.info})")
+        return
+    texts, labels = read_labelled_csv(data, text_column, label_column)
+    if len(set(labels)) < 2:
+        raise typer.BadParameter("нужно минимум две разные метки")
+    model = train_csv_model(texts, labels, text_column, label_column)
+    target = out or model_dir() / data.stem
+    save_atomically(model, target)
+    typer.echo(f"model: {target} (rows: {len(texts)}, classes: {len(model.head.classes_)})")
+
+
+@app.command("evaluate")
+def evaluate(
+    data: Path = typer.Option(..., "--data", exists=True, dir_okay=False),
+    text_column: str = typer.Option("text", "--text-column"),
+    label_column: str = typer.Option("label", "--label-column"),
+    model: Path = typer.Option(None, "--model", help="Каталог модели от `otklik model train`"),
+    cv: int = typer.Option(0, "--cv", help="K-кратная перекрёстная проверка на этом файле"),
+) -> None:
+    """Оценить модель на CSV (accuracy, macro_f1, weighted_f1 и отчёт по классам)."""
+    texts, labels = read_labelled_csv(data, text_column, label_column)
+    if cv:
+        if cv < 2 or cv > len(texts):
+            raise typer.BadParameter("--cv: от 2 до числа строк")
+        scores = cross_validate(texts, labels, _predictor, cv)  # type: ignore[arg-type]
+    else:
+        if model is None:
+            raise typer.BadParameter("дайте --model или --cv K")
+        loaded = joblib.load(model / MODEL_FILE)
+        if not isinstance(loaded, TextModel):
+            raise typer.BadParameter(f"{model} — не модель классификатора")
+        scores = score(labels, loaded.predict(texts))
+    for line in scores.lines():
+        typer.echo(line)
+    typer.echo(scores.report)
+
+
+@app.command("build")
+def build(directory: Path = typer.Option(None, "--dir", help="Каталог моделей (OTKLIK_MODEL_DIR)")) -> None:
+    """Собрать рабочие модели из поставляемых данных (один раз; дальше — из кэша)."""
+    from otklik.nlp.factory import cached_gazetteer
+    from otklik.reference.files import load_reference
+
+    models = production_models(directory)
+    cached_gazetteer(load_reference(), directory)
+    typer.echo(f"models ready in {model_dir(directory)} ({models.info})")

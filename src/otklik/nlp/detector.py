@@ -1,0 +1,63 @@
+"""The AppealDetector: does a message of a public channel need an answer of the authorities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from otklik.domain.analysis import Detection
+from otklik.domain.channels import Channel
+from otklik.nlp.explain import top_words
+from otklik.nlp.features import Featurizer
+from otklik.nlp.linear import LinearHead
+from otklik.nlp.text.lemmas import words
+from otklik.nlp.text.normalize import has_cyrillic, letter_count
+from otklik.nlp.toxicity import ToxicityScorer
+
+APPEAL = "appeal"
+APPEAL_THRESHOLD = 0.5
+
+
+def is_public(channel: str | None) -> bool:
+    """Public social channels need the check; an unknown channel name is treated as public."""
+    if channel is None:
+        return True
+    try:
+        return Channel(channel).is_public_social
+    except ValueError:
+        return True
+
+
+class ModelAppealDetector:
+    def __init__(
+        self, featurizer: Featurizer, head: LinearHead, toxicity: ToxicityScorer, threshold: float = APPEAL_THRESHOLD
+    ) -> None:
+        self._featurizer = featurizer
+        self._head = head
+        self._toxicity = toxicity
+        self.threshold = threshold
+        self._index = int(np.searchsorted(head.classes_, APPEAL))
+
+    def appeal_score(self, text: str) -> tuple[float, tuple[str, ...]]:
+        """P(appeal) with its reasons; rules first for texts without words."""
+        if letter_count(text) < 2 or not words(text):
+            return 0.0, ("не обращение: нет текста",)
+        row = self._featurizer.one(text)
+        score = float(self._head.proba(row)[0, self._index])
+        if not has_cyrillic(text):
+            return min(score, 0.2), ("не обращение: текст не на русском",)
+        cue = top_words(
+            self._featurizer, self._head, row, self._index if score >= self.threshold else 1 - self._index, 3
+        )
+        verdict = "признаки обращения" if score >= self.threshold else "не обращение"
+        return score, (f"{verdict} ({score:.2f})" + (": " + ", ".join(cue) if cue else ""),)
+
+    def detect(self, text: str, *, channel: str | None) -> Detection:
+        toxicity = self._toxicity.score(text)
+        reasons: tuple[str, ...] = ()
+        if toxicity.toxic:
+            shown = ", ".join(w[:2] + "…" for w in toxicity.words)
+            reasons = ("токсичность" + (f": {shown}" if shown else f" ({toxicity.score:.2f})"),)
+        if not is_public(channel):
+            return Detection(True, 1.0, toxicity.toxic, toxicity.score, ("канал обращений: всё — обращения", *reasons))
+        score, why = self.appeal_score(text)
+        return Detection(score >= self.threshold, score, toxicity.toxic, toxicity.score, (*why, *reasons))

@@ -1,0 +1,79 @@
+"""Quality of a text classifier: accuracy, macro/weighted F1, per-class report, K-fold cross-validation."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, classification_report, f1_score
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from otklik.nlp.linear import SEED
+
+
+@dataclass(frozen=True)
+class Scores:
+    accuracy: float
+    macro_f1: float
+    weighted_f1: float
+    report: str
+
+    def lines(self) -> list[str]:
+        return [
+            f"accuracy: {self.accuracy:.3f}",
+            f"macro_f1: {self.macro_f1:.3f}",
+            f"weighted_f1: {self.weighted_f1:.3f}",
+        ]
+
+
+def score(truth: Sequence[str], predicted: Sequence[str]) -> Scores:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Scores(
+            float(accuracy_score(truth, predicted)),
+            float(f1_score(truth, predicted, average="macro", zero_division=0)),
+            float(f1_score(truth, predicted, average="weighted", zero_division=0)),
+            str(classification_report(truth, predicted, zero_division=0)),
+        )
+
+
+def read_labelled_csv(path: Path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
+    """Texts and labels of rows where both are present; a clear error for a missing column."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = reader.fieldnames or []
+        for column in (text_column, label_column):
+            if column not in columns:
+                raise ValueError(f"column {column!r} not in {path.name}; columns: {', '.join(columns)}")
+        rows = [(r[text_column] or "", (r[label_column] or "").strip()) for r in reader]
+    kept = [(t, label) for t, label in rows if t.strip() and label]
+    return [t for t, _ in kept], [label for _, label in kept]
+
+
+Trainer = Callable[[Sequence[str], Sequence[str]], Callable[[Sequence[str]], Sequence[str]]]
+
+
+def cross_validate(texts: Sequence[str], labels: Sequence[str], train: Trainer, folds: int = 5) -> Scores:
+    """Out-of-fold predictions of `train` (fit → predict function), scored once over all rows."""
+    y = np.asarray(labels, dtype=object)
+    _, counts = np.unique(y.astype(str), return_counts=True)
+    splitter = (
+        StratifiedKFold(folds, shuffle=True, random_state=SEED)
+        if counts.min() >= folds
+        else KFold(folds, shuffle=True, random_state=SEED)
+    )
+    predicted = np.empty(len(y), dtype=object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        splits = list(splitter.split(np.zeros(len(y)), y.astype(str)))
+    for train_index, test_index in splits:
+        if len(set(y[train_index])) < 2:
+            predicted[test_index] = y[train_index][0]
+            continue
+        predict = train([texts[i] for i in train_index], [str(v) for v in y[train_index]])
+        predicted[test_index] = list(predict([texts[i] for i in test_index]))
+    return score([str(v) for v in y], [str(v) for v in predicted])

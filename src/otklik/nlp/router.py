@@ -1,0 +1,79 @@
+"""The Router: competence matrix first, a learned router (past assignments) as second opinion and gap filler."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from otklik.domain.agency import Agency, AgencyLevel
+from otklik.domain.analysis import CategoryGuess, LocationGuess, RoutingDecision
+from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
+from otklik.domain.reference import ReferenceData
+from otklik.nlp.explain import top_words
+from otklik.nlp.features import Featurizer
+from otklik.nlp.linear import LinearHead
+
+LEARNED_MIN_CONFIDENCE = 0.6  # the learned router alone decides only above this
+
+
+class HybridRouter:
+    def __init__(
+        self, reference: ReferenceData, featurizer: Featurizer | None = None, head: LinearHead | None = None
+    ) -> None:
+        self._reference = reference
+        self._matrix = reference.competence_matrix()
+        self._agencies = {a.id: a for a in reference.agencies}
+        self._featurizer = featurizer
+        self._head = head
+
+    def _agency(self, label: str, location: LocationGuess) -> Agency | None:
+        if label == MUNICIPAL_ADMINISTRATION:
+            return self._matrix.administration_of(location.municipality_id) if location.municipality_id else None
+        return self._agencies.get(label)
+
+    def _decision(self, agency: Agency, confidence: float, source: str, reasons: list[str]) -> RoutingDecision:
+        served = self._reference.municipality(agency.municipality_id) if agency.municipality_id else None
+        return RoutingDecision(
+            agency.id,
+            agency.name,
+            agency.level,
+            served.name if served else None,
+            round(confidence, 4),
+            source,
+            tuple(reasons),
+        )
+
+    def learned(self, text: str, location: LocationGuess) -> tuple[Agency | None, float, str]:
+        """The learned router's body for the text, its probability and an explanation."""
+        if self._head is None or self._featurizer is None or not text.strip():
+            return None, 0.0, ""
+        row = self._featurizer.one(text)
+        p = self._head.proba(row)[0]
+        best = int(np.argmax(p))
+        agency = self._agency(str(self._head.classes_[best]), location)
+        if agency is None:
+            return None, float(p[best]), ""
+        words = top_words(self._featurizer, self._head, row, best, 3)
+        why = f"обучаемый маршрутизатор: {agency.name} ({p[best]:.2f})" + (": " + ", ".join(words) if words else "")
+        return agency, float(p[best]), why
+
+    def route(self, text: str, category: CategoryGuess | None, location: LocationGuess) -> RoutingDecision | None:
+        competence = (
+            self._matrix.resolve(category.group, category.topic, location.municipality_id) if category else None
+        )
+        learned, p_learned, why_learned = self.learned(text, location)
+        if competence is not None:
+            agency = competence.agency
+            confidence = category.confidence if category else 0.0
+            if agency.level is AgencyLevel.MUNICIPAL:
+                confidence = min(confidence, max(location.confidence, 0.5))
+            reasons = [competence.explain()]
+            if learned is None or learned.id == agency.id:
+                if learned is not None:
+                    reasons.append(why_learned)
+                    confidence = max(confidence, p_learned)
+                return self._decision(agency, confidence, "matrix+learned" if learned else "matrix", reasons)
+            reasons.append(why_learned.replace("обучаемый маршрутизатор:", "обучаемый маршрутизатор предлагает"))
+            return self._decision(agency, min(confidence, 1.2 - p_learned), "matrix", reasons)
+        if learned is not None and p_learned >= LEARNED_MIN_CONFIDENCE:
+            return self._decision(learned, p_learned, "learned", ["матрица не решила", why_learned])
+        return None

@@ -1,0 +1,1 @@
+"""Text helpers of the engine: cleaning, tokens and lemmas."""
