@@ -62,7 +62,7 @@ def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: Transi
         reject_reason=request.reject_reason,
         duplicate_of_id=request.duplicate_of_id,
     )
-    uow.appeals.add_event(event)
+    uow.appeals.add_event(event, flush=True)
     assert appeal.id is not None
     uow.outbox.add(APPEAL_STATUS_CHANGED, {"appeal_id": appeal.id, "to": request.to.value}, at=now)
     agency = ctx.reference.agency(appeal.agency_id) if appeal.agency_id else None

@@ -81,10 +81,11 @@ class AppealRepository:
         page = page.offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
         return list(self._session.scalars(page)), int(total)
 
-    def add_event(self, event: AppealEvent) -> AppealEvent:
-        """Flushed at once: the event id keys the notices that follow from it."""
+    def add_event(self, event: AppealEvent, *, flush: bool = False) -> AppealEvent:
+        """With flush=True the event gets its id at once (it keys the notices that follow from it)."""
         self._session.add(event)
-        self._session.flush()
+        if flush:
+            self._session.flush()
         return event
 
     def history(self, appeal_id: int) -> list[AppealEvent]:
