@@ -34,6 +34,8 @@ def _problem(response: object) -> dict[str, object]:
         ({"lat": 57.7}, 422, "both lat and lon"),
         ({"lat": 95.0, "lon": 40.0}, 422, "not a point on Earth"),
         ({"created_at": "2026-11-27T10:00:00"}, 422, "time zone"),
+        ({"context": {"municipality_id": "00000000"}}, 422, "unknown municipality"),
+        ({"external_id": "   "}, 422, "external_id"),
     ],
 )
 def test_bad_messages_are_refused_with_a_reason(client: TestClient, change: dict, status: int, fragment: str) -> None:

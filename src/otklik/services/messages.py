@@ -70,6 +70,9 @@ def validate_message(ctx: ServiceContext, message: InboundMessage) -> None:
     if message.created_at.tzinfo is None:
         raise InvalidInput("created_at needs a time zone, e.g. 2026-11-28T10:00:00+03:00")
     _validate_point(ctx, message.lat, message.lon)
+    hinted = message.context.get("municipality_id")
+    if hinted is not None and ctx.reference.municipality(str(hinted)) is None:
+        raise InvalidInput(f"unknown municipality {hinted!r} in context; see /api/v1/reference/municipalities")
 
 
 def _validate_point(ctx: ServiceContext, lat: float | None, lon: float | None) -> None:
