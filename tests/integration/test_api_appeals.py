@@ -114,3 +114,34 @@ def test_reply_rate_and_reopen(client: TestClient) -> None:
     assert rated.json()["status"] == "reopened"
     kinds = [d["kind"] for d in rated.json()["deliveries"]]
     assert "reply_final" in kinds and kinds.count("status") >= 1
+
+
+def test_moderator_correction_is_recorded_and_proposes_the_body(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=dict(PORTAL, text="Непонятное обращение про что-то в Буе")).json()
+    url = f"/api/v1/appeals/{appeal['id']}/corrections"
+    bad = client.post(url, json={"actor": "модератор", "group": "ЖКХ", "topic": "Ремонт дороги"})
+    assert bad.status_code == 422 and "not in group" in bad.json()["detail"]
+    fixed = client.post(
+        url,
+        json={
+            "actor": "модератор",
+            "group": "ЖКХ",
+            "topic": "Отсутствие холодной воды",
+            "municipality_id": "34705000",
+            "reason": "уточнено по телефону",
+        },
+    )
+    assert fixed.status_code == 200, fixed.text
+    body = fixed.json()
+    assert body["category"] == {"group": "ЖКХ", "topic": "Отсутствие холодной воды", "confidence": 1.0}
+    assert body["municipality"] == "Буй"
+    corrected = [e for e in body["history"] if e["type"] == "corrected"]
+    assert corrected[0]["data"]["after"]["topic"] == "Отсутствие холодной воды"
+    if body["status"] in {"new", "needs_moderation"}:
+        assert body["agency"]["id"] == "adm-34705000"
+    assert (
+        client.post(
+            url, json={"actor": "м", "group": "ЖКХ", "topic": "Отсутствие холодной воды", "municipality_id": "34705000"}
+        ).status_code
+        == 422
+    )

@@ -75,6 +75,70 @@ def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: Transi
     return event
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A moderator's fix of what the machine decided; recorded as training data for the models."""
+
+    actor: str
+    group: str | None = None
+    topic: str | None = None
+    municipality_id: str | None = None
+    reason: str | None = None
+
+
+def correct(ctx: ServiceContext, appeal_id: int, correction: Correction) -> Appeal:
+    """Fix topic and place; the competent body follows the matrix unless the appeal is already someone's work."""
+    _check_correction(ctx, correction)
+    with ctx.uow() as uow:
+        appeal = _get(uow, appeal_id, lock=True)
+        before = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
+        if correction.group is not None:
+            appeal.group, appeal.topic = correction.group, correction.topic
+            appeal.category_confidence = 1.0
+        if correction.municipality_id is not None:
+            appeal.municipality_id = correction.municipality_id
+        after = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
+        if after == before:
+            raise InvalidInput("the correction changes nothing")
+        now = ctx.clock.now()
+        uow.appeals.add_event(
+            AppealEvent(
+                appeal_id,
+                EventType.CORRECTED.value,
+                now,
+                correction.actor,
+                reason=correction.reason,
+                data={"before": before, "after": after},
+            )
+        )
+        _propose_body(ctx, appeal)
+        uow.commit()
+    return appeal
+
+
+def _check_correction(ctx: ServiceContext, correction: Correction) -> None:
+    rubricator = ctx.reference.rubricator
+    if correction.group is not None and rubricator.group(correction.group) is None:
+        raise InvalidInput(f"unknown group {correction.group!r}; see /api/v1/reference/categories")
+    if correction.topic is not None:
+        topic = rubricator.topic(correction.topic)
+        if topic is None or topic.group != correction.group:
+            raise InvalidInput(f"topic {correction.topic!r} is not in group {correction.group!r}")
+    if correction.municipality_id is not None and ctx.reference.municipality(correction.municipality_id) is None:
+        raise InvalidInput(f"unknown municipality {correction.municipality_id!r}")
+    if correction.group is None and correction.municipality_id is None:
+        raise InvalidInput("give a group (and topic) or a municipality to correct")
+
+
+def _propose_body(ctx: ServiceContext, appeal: Appeal) -> None:
+    """While the appeal waits for a moderator, the matrix's body for the corrected topic and place is proposed."""
+    if appeal.status_enum not in (AppealStatus.NEW, AppealStatus.NEEDS_MODERATION) or appeal.group is None:
+        return
+    competence = ctx.reference.competence_matrix().resolve(appeal.group, appeal.topic, appeal.municipality_id)
+    if competence is not None:
+        appeal.agency_id = competence.agency.id
+
+
 def add_reply(ctx: ServiceContext, appeal_id: int, *, kind: ReplyKind, text: str, author: str) -> Reply:
     """An interim reply moves the appeal to «answered», a final one to «resolved»; the citizen gets the text."""
     if not text.strip():

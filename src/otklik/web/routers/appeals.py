@@ -26,6 +26,7 @@ from otklik.web.schemas.appeals import (
     AppealOut,
     AppealPage,
     CategoryOut,
+    CorrectionIn,
     DeliveryOut,
     EventOut,
     PortalAppealIn,
@@ -170,4 +171,12 @@ def reply(appeal_id: int, body: ReplyIn, ctx: Ctx) -> AppealDetailOut:
 @router.post("/{appeal_id}/ratings", status_code=201, response_model=AppealDetailOut)
 def rate(appeal_id: int, body: RatingIn, ctx: Ctx) -> AppealDetailOut:
     appeal_service.rate(ctx, appeal_id, score=body.score, solved=body.solved, comment=body.comment, actor=body.actor)
+    return _detail(ctx, appeal_id)
+
+
+@router.post("/{appeal_id}/corrections", response_model=AppealDetailOut)
+def correct(appeal_id: int, body: CorrectionIn, ctx: Ctx) -> AppealDetailOut:
+    """A moderator fixes topic or place; the fix is history and training data (`otklik model train`)."""
+    correction = appeal_service.Correction(body.actor, body.group, body.topic, body.municipality_id, body.reason)
+    appeal_service.correct(ctx, appeal_id, correction)
     return _detail(ctx, appeal_id)

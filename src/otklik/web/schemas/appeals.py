@@ -143,3 +143,13 @@ class RatingIn(BaseModel):
     solved: bool
     comment: str | None = Field(None, max_length=2000)
     actor: str = Field("citizen", max_length=200)
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(..., min_length=1, max_length=200)
+    group: str | None = Field(None, description="the right group of the rubricator")
+    topic: str | None = Field(None, description="the right topic (inside the group)")
+    municipality_id: str | None = Field(None, description="the right municipality (OKTMO id)")
+    reason: str | None = Field(None, max_length=2000)
