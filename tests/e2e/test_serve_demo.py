@@ -18,9 +18,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# The models the suite already built (they are trained once per checkout, not per test).
+MODEL_DIR = str(Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")).resolve())
+
+
 def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
     port = _free_port()
-    env = dict(os.environ, OTKLIK_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
+    env = dict(os.environ, OTKLIK_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", OTKLIK_MODEL_DIR=MODEL_DIR)
     process = subprocess.Popen(
         [
             sys.executable,
