@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def _free_port() -> int:
@@ -22,6 +23,7 @@ def _free_port() -> int:
 MODEL_DIR = str(Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")).resolve())
 
 
+@pytest.mark.usefixtures("session_ctx")  # builds the models once, before the server needs them
 def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
     port = _free_port()
     env = dict(os.environ, OTKLIK_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", OTKLIK_MODEL_DIR=MODEL_DIR)
