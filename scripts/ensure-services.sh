@@ -18,3 +18,6 @@ if ! port_open 127.0.0.1 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 fi
 wait_for_port 127.0.0.1 5432 PostgreSQL
+
+# --- e-mail channel tests: they start their own private dovecot (IMAP) from a temp config; only the package is needed
+command -v dovecot >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd)
