@@ -88,3 +88,10 @@ def test_start_and_status(tg_client: TestClient, api: FakeBotApi) -> None:
     assert listing.startswith("Ваши обращения:") and f"№ {number}" in listing
     assert post_update(tg_client, message_update(chat_id=999, text="/status")) == 200
     assert api.sent()[-1]["text"] == texts.NO_APPEALS  # another chat sees none of them
+
+
+def test_group_chats_are_ignored(tg_client: TestClient, api: FakeBotApi) -> None:
+    update = message_update(text=POTHOLE)
+    update["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "Шарья онлайн"}
+    assert post_update(tg_client, update) == 200
+    assert _appeals(tg_client) == [] and api.sent() == []

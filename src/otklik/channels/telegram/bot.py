@@ -46,6 +46,7 @@ def build_dispatcher(ctx: ServiceContext, settings: TelegramSettings) -> Dispatc
 
 def build_router() -> Router:
     router = Router(name="otklik-citizens")
+    router.message.filter(F.chat.type == "private")  # the citizens' bot talks one-to-one; groups are not appeals
     router.message.register(on_start, CommandStart())
     router.message.register(on_status, Command("status"))
     router.message.register(on_location, F.location)
