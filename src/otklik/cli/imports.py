@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from otklik.bootstrap import bootstrap
+from otklik.channels.email.imap_poller import ImapPoller, MailboxError
+from otklik.channels.email.settings import EmailSettings
 from otklik.channels.hotline.card_files import read_card_file
 from otklik.channels.im_import.workbook import read_incidents
 from otklik.channels.table_import.column_map import parse_column_map
@@ -92,6 +94,26 @@ def table(
     now = ctx.clock.now()
     rows = [row_message(row, columns, imported_at=now) for row in data.rows]
     _finish(_import(ctx, [Row(r.line, r.message, r.error) for r in rows]))
+
+
+@app.command()
+def email() -> None:
+    """Read new letters from the IMAP mailbox in OTKLIK_EMAIL_* once (a bounded round; repeat for more)."""
+    settings = EmailSettings()
+    if not settings.imap_configured:
+        console.print("error: set OTKLIK_EMAIL_IMAP_HOST, OTKLIK_EMAIL_IMAP_USER and OTKLIK_EMAIL_IMAP_PASSWORD")
+        raise typer.Exit(1)
+    try:
+        report = ImapPoller(build_context(), settings).poll_once()
+    except MailboxError as error:
+        console.print(f"error: {error}")
+        raise typer.Exit(1) from None
+    summary = Summary(report.registered, report.duplicates, report.rejected)
+    for skipped in report.skipped:
+        console.print(f"skipped {skipped}", markup=False, highlight=False)
+    if report.more:
+        console.print("more letters are waiting: run the command again")
+    _finish(summary)
 
 
 def _or_exit(read: Callable[[], T]) -> T:

@@ -87,3 +87,28 @@ def test_a_wrong_password_is_a_mailbox_error_without_the_password(
 
 def _key(settings: EmailSettings, name: str) -> str:
     return f"{settings.imap_user}@{settings.imap_host}/{settings.imap_mailbox}:{name}"
+
+
+def test_cli_import_email_reads_the_mailbox_once(
+    ctx: ServiceContext, dovecot: Dovecot, email_settings: EmailSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from otklik.cli import imports
+    from otklik.cli.main import app
+
+    monkeypatch.setattr(imports, "build_context", lambda: ctx)
+    for field, value in email_settings.model_dump().items():
+        if value is not None:
+            plain = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+            monkeypatch.setenv(f"OTKLIK_EMAIL_{field.upper()}", str(plain))
+    dovecot.append(email_settings.imap_mailbox, sample("koi8r_plain.eml"), sample("auto_reply.eml"))
+    result = CliRunner().invoke(app, ["import", "email"])
+    assert result.exit_code == 0, result.output
+    assert "skipped uid 2: Auto-Submitted: auto-replied" in result.output
+    assert "imported: 1, duplicates: 0, rejected: 0" in result.output
+    assert PASSWORD_TEXT not in result.output
+    assert "imported: 0, duplicates: 0, rejected: 0" in CliRunner().invoke(app, ["import", "email"]).output
+
+
+PASSWORD_TEXT = "imap-secret-44"
