@@ -82,3 +82,24 @@ def test_updates_in_xml_and_window_errors(client: TestClient, pothole_code: str)
     assert late.status_code == 200 and late.json() == []
     too_long = client.get(f"{URL}.xml", params={"start_date": "2020-01-01T00:00:00Z", "end_date": "2021-01-01T00:00Z"})
     assert too_long.status_code == 400 and ET.fromstring(too_long.content).findtext("error/code") == "400"
+
+
+def test_a_citizen_reopens_through_post_updates(client: TestClient, ctx: ServiceContext, pothole_code: str) -> None:
+    number = post_request(client, pothole_code).json()[0]["service_request_id"]
+    appeal_id = _appeal_id(client, number)
+    form = {"api_key": API_KEY, "service_request_id": number, "update_id": "u-1", "status": "REOPEN"}
+    form |= {"updated_datetime": "2026-11-28T12:00:00+03:00", "description": "Яма осталась"}
+    early = client.post(f"{URL}.json", data=form)
+    assert early.status_code == 400 and "не закрыта" in early.json()[0]["description"]
+    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Сделано.", author="УЖКХ")
+    done = client.post(f"{URL}.xml", data=form)
+    assert done.status_code == 200, done.text
+    assert ET.fromstring(done.content).findtext("request_update/update_id") == "default:u-1"
+    assert client.post(f"{URL}.json", data=form).status_code == 200  # a retry changes nothing
+    assert client.get(f"/api/v1/appeals/{appeal_id}").json()["status"] == "reopened"
+    assert client.get(f"/open311/v2/requests/{number}.json").json()[0]["status"] == "open"
+    assert client.post(f"{URL}.json", data={**form, "api_key": "wrong"}).status_code == 403
+    comment = client.post(f"{URL}.json", data={**form, "status": "FIXED"})
+    assert comment.status_code == 400 and "REOPEN" in comment.json()[0]["description"]
+    missing = client.post(f"{URL}.json", data={**form, "service_request_id": "44-2026-999999"})
+    assert missing.status_code == 404

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Annotated
-
 import structlog
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from otklik.adapters.db.repositories.appeal_feed import FeedQuery
-from otklik.channels.open311 import mapping
+from otklik.channels.open311 import mapping, updates
 from otklik.channels.open311.catalog import Catalog, definition_view, service_view
-from otklik.channels.open311.formats import Open311Error, check_format, render, render_errors
-from otklik.channels.open311.settings import Open311Settings, load_open311_settings
-from otklik.domain.errors import DomainError, NotFound
+from otklik.channels.open311.formats import Open311Error, render, render_errors
+from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, param, window
+from otklik.channels.open311.settings import Open311Settings
 from otklik.domain.message import MessageOutcome
 from otklik.observability import MESSAGES_RECEIVED
 from otklik.services import appeal_feed
@@ -28,65 +23,8 @@ from otklik.web.dependencies import Ctx
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
-Conf = Annotated[Open311Settings, Depends(load_open311_settings)]
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANNEL = "open311"
-
-
-def _answer(fmt: str, produce: Callable[[str], Response]) -> Response:
-    """Every error leaves in the spec's shape (a list of code + description), in the requested format."""
-    try:
-        return produce(check_format(fmt))
-    except Open311Error as error:
-        return render_errors(fmt, error.status, error.errors)
-    except NotFound as error:
-        return render_errors(fmt, 404, [(404, error.reason)])
-    except DomainError as error:  # invalid input the services refused: a 400 with their reason
-        return render_errors(fmt, 400, [(400, error.reason)])
-
-
-def _param(request: Request, name: str) -> str | None:
-    """The spec: an empty optional parameter is the same as an absent one."""
-    value = request.query_params.get(name, "").strip()
-    return value or None
-
-
-def _check_jurisdiction(value: str | None, conf: Open311Settings) -> None:
-    if value and value != conf.jurisdiction_id:
-        raise Open311Error(404, f"jurisdiction_id {value!r} не найден; этот сервер обслуживает {conf.jurisdiction_id}")
-
-
-def _client(key: str | None, ctx: ServiceContext, conf: Open311Settings) -> str:
-    """The name of the client the key belongs to; 403 for a missing or wrong key. Keys are never logged."""
-    keys = {name: secret.get_secret_value() for name, secret in conf.client_keys.items()}
-    if ctx.settings.api_key is not None:
-        keys["default"] = ctx.settings.api_key.get_secret_value()
-    if not keys:
-        log.warning("open311.api_key_check_disabled", reason="no OTKLIK_API_KEY or OTKLIK_OPEN311_CLIENT_KEYS set")
-        return "dev"
-    if not key:
-        raise Open311Error(403, "нужен api_key")
-    found = None
-    for name, secret in keys.items():  # compare with every key, so timing does not tell which matched
-        if hmac.compare_digest(key.encode(), secret.encode()):
-            found = name
-    if found is None:
-        raise Open311Error(403, "api_key неверен")
-    return found
-
-
-def _window(request: Request, conf: Open311Settings, now: datetime) -> tuple[datetime, datetime]:
-    start_text, end_text = _param(request, "start_date"), _param(request, "end_date")
-    start = mapping.parse_w3c(start_text, "start_date") if start_text else None
-    end = mapping.parse_w3c(end_text, "end_date") if end_text else None
-    window = timedelta(days=conf.window_days)
-    end = end or (start + window if start else now)
-    start = start or end - window
-    if end < start:
-        raise Open311Error(400, "end_date раньше start_date")
-    if end - start > window:
-        raise Open311Error(400, f"диапазон start_date–end_date не может превышать {conf.window_days} дней")
-    return start, end
 
 
 @router.get("/discovery.{fmt}")
@@ -109,46 +47,46 @@ def discovery(fmt: str, request: Request, conf: Conf) -> Response:
         }
         return render(f, "discovery", body)
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
 @router.get("/services.{fmt}")
 def services(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
+        check_jurisdiction(param(request, "jurisdiction_id"), conf)
         return render(f, "services", [service_view(s) for s in Catalog(ctx.reference.rubricator).active()])
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
 @router.get("/services/{service_code}.{fmt}")
 def service_definition(service_code: str, fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
+        check_jurisdiction(param(request, "jurisdiction_id"), conf)
         service = Catalog(ctx.reference.rubricator).get(service_code)
         if service is None:
             raise Open311Error(404, f"service_code {service_code!r} не найден; список: services.{f}")
         return render(f, "service_definition", definition_view(service))
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
 def _requests_query(request: Request, ctx: ServiceContext, conf: Open311Settings, catalog: Catalog) -> FeedQuery:
-    ids = _param(request, "service_request_id")
+    ids = param(request, "service_request_id")
     if ids:  # overrides every other parameter
         numbers = tuple(n.strip() for n in ids.split(",") if n.strip())
         return FeedQuery(conf.public_channels, numbers=numbers, limit=conf.max_requests)
     topics, codes = [], []
-    for code in (_param(request, "service_code") or "").split(","):
+    for code in (param(request, "service_code") or "").split(","):
         if code.strip():
             service = catalog.get(code.strip(), active_only=False)
             if service is None:
                 raise Open311Error(404, f"service_code {code.strip()!r} не найден")
             topics.append(service.topic.name)
             codes.append(service.code)
-    status = _param(request, "status")
+    status = param(request, "status")
     statuses = mapping.statuses_for(s.strip() for s in status.split(",") if s.strip()) if status else ()
-    start, end = _window(request, conf, ctx.clock.now())
+    start, end = window(request, conf, ctx.clock.now())
     return FeedQuery(conf.public_channels, (), tuple(topics), tuple(codes), statuses, start, end, conf.max_requests)
 
 
@@ -166,17 +104,17 @@ def _request_views(ctx: ServiceContext, query: FeedQuery, catalog: Catalog) -> l
 @router.get("/requests.{fmt}")
 def get_requests(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
+        check_jurisdiction(param(request, "jurisdiction_id"), conf)
         catalog = Catalog(ctx.reference.rubricator)
         return render(f, "service_requests", _request_views(ctx, _requests_query(request, ctx, conf, catalog), catalog))
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
 @router.get("/requests/{service_request_id}.{fmt}")
 def get_request(service_request_id: str, fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
+        check_jurisdiction(param(request, "jurisdiction_id"), conf)
         catalog = Catalog(ctx.reference.rubricator)
         query = FeedQuery(conf.public_channels, numbers=(service_request_id,), limit=1)
         views = _request_views(ctx, query, catalog)
@@ -184,7 +122,7 @@ def get_request(service_request_id: str, fmt: str, request: Request, ctx: Ctx, c
             raise Open311Error(404, f"заявка {service_request_id!r} не найдена")
         return render(f, "service_requests", views)
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
 @router.post("/requests.{fmt}")
@@ -194,7 +132,7 @@ async def post_request(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Resp
     except Exception:  # a body that is not a form: the spec's 400, not a stack trace
         return render_errors(fmt, 400, [(400, "тело запроса должно быть application/x-www-form-urlencoded")])
     data = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-    return await run_in_threadpool(_answer, fmt, lambda f: _create(f, data, request, ctx, conf))
+    return await run_in_threadpool(answer, fmt, lambda f: _create(f, data, request, ctx, conf))
 
 
 def _create(
@@ -204,8 +142,8 @@ def _create(
         value = (form.get(name) or [""])[-1].strip()
         return value or None
 
-    _check_jurisdiction(one("jurisdiction_id") or _param(request, "jurisdiction_id"), conf)
-    client = _client(one("api_key") or _param(request, "api_key"), ctx, conf)
+    check_jurisdiction(one("jurisdiction_id") or param(request, "jurisdiction_id"), conf)
+    client = client_for(one("api_key") or param(request, "api_key"), ctx, conf)
     code = one("service_code")
     if not code:
         raise Open311Error(400, "нужен service_code")
@@ -243,30 +181,16 @@ def _create(
 @router.get("/tokens/{token}.{fmt}")
 def get_token(token: str, fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
+        check_jurisdiction(param(request, "jurisdiction_id"), conf)
         found, number = appeal_feed.appeal_of_message(ctx, int(token), CHANNEL) if token.isdigit() else (False, None)
         if not found:
             raise Open311Error(404, f"token {token!r} не найден")
         return render(f, "service_requests", [{"service_request_id": number, "token": token}])
 
-    return _answer(fmt, produce)
+    return answer(fmt, produce)
 
 
-@router.get("/servicerequestupdates.{fmt}")
-def get_updates(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
-    """Notices given to the citizens since a date. With a valid api_key the texts are whole; without, masked."""
-
-    def produce(f: str) -> Response:
-        _check_jurisdiction(_param(request, "jurisdiction_id"), conf)
-        key = _param(request, "api_key")
-        trusted = key is not None and bool(_client(key, ctx, conf))
-        start, end = _window(request, conf, ctx.clock.now())
-        notices = appeal_feed.notices_between(ctx, conf.public_channels, start, end, limit=conf.max_requests)
-        mask = ctx.understanding.normalizer.normalize
-        views = [mapping.update_view(n, n.text if trusted else mask(n.text).masked) for n in notices]
-        return render(f, "service_request_updates", views)
-
-    return _answer(fmt, produce)
+router.include_router(updates.router)
 
 
 @router.api_route("/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
