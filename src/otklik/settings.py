@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # --- delivery ------------------------------------------------------------------------------------------
     delivery_max_attempts: int = 6
     delivery_backoff_seconds: float = 30.0
+    # A notice "sending" for longer than this was cut off by a crash (see DeliveryWorker.recover_interrupted).
+    delivery_sending_timeout_seconds: float = 300.0
 
     # --- security ------------------------------------------------------------------------------------------
     api_key: SecretStr | None = None  # for Open311 POST and operator APIs; None disables the check in dev

@@ -116,6 +116,17 @@ def test_reply_rate_and_reopen(client: TestClient) -> None:
     assert "reply_final" in kinds and kinds.count("status") >= 1
 
 
+def test_an_answer_is_rated_once(client: TestClient) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    base = f"/api/v1/appeals/{appeal['id']}"
+    if appeal["status"] == "needs_moderation":
+        client.post(f"{base}/transitions", json={"to": "assigned", "actor": "м", "agency_id": "adm-34730000"})
+    client.post(f"{base}/replies", json={"kind": "final", "text": "Сделано.", "author": "ОМСУ"})
+    assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).json()["status"] == "closed"
+    again = client.post(f"{base}/ratings", json={"score": 1, "solved": True})
+    assert again.status_code == 409 and "already rated" in again.json()["detail"]
+
+
 def test_moderator_correction_is_recorded_and_proposes_the_body(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=dict(PORTAL, text="Непонятное обращение про что-то в Буе")).json()
     url = f"/api/v1/appeals/{appeal['id']}/corrections"

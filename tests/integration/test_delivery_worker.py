@@ -123,3 +123,43 @@ def test_processing_a_message_twice_changes_nothing(ctx: ServiceContext) -> None
     detail_after = get_detail(ctx, appeal_id)
     assert len(detail_after.history) == len(detail_before.history)
     assert len(detail_after.deliveries) == 1
+
+
+@dataclass
+class DeduplicatingSender(RecordingSender):
+    deduplicates: bool = True
+
+
+def _interrupt_ack(ctx: ServiceContext, clock: FrozenClock) -> int:
+    """A worker claims the acknowledgement and dies before it can record the result."""
+    appeal_id = _register(ctx)
+    delivery = get_detail(ctx, appeal_id).deliveries[0]
+    with ctx.uow() as uow:
+        assert uow.deliveries.claim(delivery.id, attempts=delivery.attempts, at=clock.now())
+        uow.commit()
+    clock.advance(seconds=ctx.settings.delivery_sending_timeout_seconds + 1)
+    return appeal_id
+
+
+def test_interrupted_send_is_resent_where_the_channel_drops_repeats(ctx: ServiceContext) -> None:
+    clock = FrozenClock(datetime(2026, 11, 27, 12, tzinfo=UTC))
+    ctx.clock = clock
+    appeal_id = _interrupt_ack(ctx, clock)
+    sender = DeduplicatingSender()
+    worker = DeliveryWorker(ctx, {"vk": sender})
+    assert worker.recover_interrupted() == 1
+    assert worker.run_once() == 1
+    assert len(sender.sent) == 1 and get_detail(ctx, appeal_id).deliveries[0].status == "sent"
+
+
+def test_interrupted_send_is_reported_where_a_repeat_would_duplicate(ctx: ServiceContext) -> None:
+    clock = FrozenClock(datetime(2026, 11, 27, 12, tzinfo=UTC))
+    ctx.clock = clock
+    appeal_id = _interrupt_ack(ctx, clock)
+    sender = RecordingSender()
+    worker = DeliveryWorker(ctx, {"vk": sender})
+    assert worker.recover_interrupted() == 1
+    assert worker.run_once() == 0 and not sender.sent
+    detail = get_detail(ctx, appeal_id)
+    assert detail.deliveries[0].status == "dead"
+    assert any(e.type == "delivery_failed" and "interrupted" in (e.reason or "") for e in detail.history)

@@ -39,6 +39,10 @@ class PermanentDeliveryError(DeliveryError):
 
 
 class ChannelSender(Protocol):
+    """Optional members a sender may have: `deduplicates: bool` — the channel itself drops a repeat with the same
+    idempotency key (VK `random_id`/`guid`, an e-mail Message-ID), so an interrupted send may safely be resent;
+    `close()` — release connections when the worker stops."""
+
     channel: str
     # At most this many sends per second to the channel (VK allows ~20/s for a community token, Telegram ~30/s).
     rate_per_second: float

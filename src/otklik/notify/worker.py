@@ -25,14 +25,41 @@ class DeliveryWorker:
         self._batch = batch
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                sent = self.run_once()
-            except Exception:  # a broken round must not stop delivery for good
-                log.exception("delivery.round_failed")
-                sent = 0
-            if not sent:
-                stop.wait(interval)
+        try:
+            while not stop.is_set():
+                try:
+                    self.recover_interrupted()
+                    sent = self.run_once()
+                except Exception:  # a broken round must not stop delivery for good
+                    log.exception("delivery.round_failed")
+                    sent = 0
+                if not sent:
+                    stop.wait(interval)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for sender in self._senders.values():
+            close = getattr(sender, "close", None)
+            if callable(close):
+                close()
+
+    def recover_interrupted(self) -> int:
+        """Sends cut off by a crash: resent where the channel drops repeats itself, otherwise reported as dead
+        (a second copy in a citizen's chat is worse than a visible «not delivered» in the appeal's history)."""
+        timeout = timedelta(seconds=self._ctx.settings.delivery_sending_timeout_seconds)
+        now = self._ctx.clock.now()
+        with self._ctx.uow(readonly=True) as uow:
+            stuck = uow.deliveries.interrupted(now - timeout, self._batch)
+        for delivery in stuck:
+            sender = self._senders.get(delivery.channel)
+            if sender is not None and getattr(sender, "deduplicates", False):
+                with self._ctx.uow() as uow:
+                    uow.deliveries.release(delivery.id, at=now)
+                    uow.commit()
+            else:
+                self._failed(delivery, _Interrupted("interrupted while sending; not resent to avoid a duplicate"))
+        return len(stuck)
 
     def run_once(self) -> int:
         """One round over due deliveries; returns how many were attempted."""
@@ -49,7 +76,7 @@ class DeliveryWorker:
 
     def _deliver(self, delivery: Delivery) -> bool:
         with self._ctx.uow() as uow:
-            if not uow.deliveries.claim(delivery.id, attempts=delivery.attempts):
+            if not uow.deliveries.claim(delivery.id, attempts=delivery.attempts, at=self._ctx.clock.now()):
                 return False  # another worker has it
             uow.commit()
         sender = self._senders.get(delivery.channel)
@@ -88,6 +115,10 @@ class DeliveryWorker:
 
 
 class _NoSender(DeliveryError):
+    retryable = False
+
+
+class _Interrupted(DeliveryError):
     retryable = False
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.adapters.db.repositories.deliveries import Delivery
 from otklik.domain.appeal import Appeal
-from otklik.domain.errors import InvalidInput, NotFound
+from otklik.domain.errors import Conflict, InvalidInput, NotFound
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.replies import Rating, Reply, ReplyKind
 from otklik.domain.status import AppealStatus, RejectReason
@@ -175,6 +175,9 @@ def rate(ctx: ServiceContext, appeal_id: int, *, score: int, solved: bool, comme
         appeal = _get(uow, appeal_id, lock=True)
         if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
             raise InvalidInput(f"appeal {appeal.number} has no final answer yet; it can be rated after one")
+        resolved_at = appeal.resolved_at or appeal.closed_at
+        if resolved_at is not None and any(r.created_at >= resolved_at for r in uow.appeals.ratings(appeal_id)):
+            raise Conflict(f"appeal {appeal.number} is already rated for this answer")
         now = ctx.clock.now()
         rating = Rating(appeal_id, score, solved, comment, now)
         uow.appeals.add_rating(rating)

@@ -14,6 +14,8 @@ from otklik.settings import Settings
 
 class VkSender:
     channel = "vk"
+    # VK drops a repeat with the same random_id / guid, so an interrupted send may safely be resent.
+    deduplicates = True
 
     def __init__(self, settings: VkSettings, client: VkClient | None = None) -> None:
         self._settings = settings

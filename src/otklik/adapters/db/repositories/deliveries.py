@@ -29,6 +29,7 @@ class Delivery:
     external_ref: str | None
     sent_at: datetime | None
     created_at: datetime
+    claimed_at: datetime | None = None
 
 
 class DeliveryRepository:
@@ -79,7 +80,26 @@ class DeliveryRepository:
         query = select(deliveries).where(deliveries.c.appeal_id == appeal_id).order_by(deliveries.c.id)
         return [Delivery(**dict(r)) for r in self._session.execute(query).mappings()]
 
-    def claim(self, delivery_id: int, *, attempts: int) -> bool:
+    def interrupted(self, claimed_before: datetime, limit: int) -> list[Delivery]:
+        """Deliveries a worker took for sending and never finished (it crashed or was killed)."""
+        query = (
+            select(deliveries)
+            .where(deliveries.c.status == "sending", deliveries.c.claimed_at < claimed_before)
+            .order_by(deliveries.c.id)
+            .limit(limit)
+        )
+        return [Delivery(**dict(r)) for r in self._session.execute(query).mappings()]
+
+    def release(self, delivery_id: int, *, at: datetime) -> bool:
+        """Back to pending after an interrupted send; False when someone else finished or released it."""
+        result = self._session.execute(
+            update(deliveries)
+            .where(deliveries.c.id == delivery_id, deliveries.c.status == "sending")
+            .values(status="pending", next_attempt_at=at, last_error="interrupted while sending")
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def claim(self, delivery_id: int, *, attempts: int, at: datetime) -> bool:
         """Compare-and-set on the attempt counter: two workers never send the same delivery at once."""
         result = self._session.execute(
             update(deliveries)
@@ -88,7 +108,7 @@ class DeliveryRepository:
                 deliveries.c.status == "pending",
                 deliveries.c.attempts == attempts,
             )
-            .values(status="sending", attempts=attempts + 1)
+            .values(status="sending", attempts=attempts + 1, claimed_at=at)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

@@ -31,6 +31,7 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("last_error", Text),
+    Column("claimed_at", UtcDateTime),  # when a worker took it for sending (finds interrupted sends)
     Column("external_ref", String(200)),  # the channel's id of what was sent (comment id, message id)
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
