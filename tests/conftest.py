@@ -26,6 +26,10 @@ from otklik.web.app import create_app
 PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
 RUNTIME_TABLES = (
+    "portal_attachments",
+    "portal_submissions",
+    "portal_sessions",
+    "portal_accounts",
     "deliveries",
     "outbox",
     "ratings",

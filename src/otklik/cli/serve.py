@@ -15,6 +15,7 @@ from otklik.notify.worker import DeliveryWorker
 from otklik.observability import configure_logging
 from otklik.settings import load_settings
 from otklik.web.app import create_app
+from otklik.workers.channel_jobs import discover_jobs, start_jobs
 
 log = structlog.get_logger(__name__)
 
@@ -33,6 +34,7 @@ def serve(
     stop = threading.Event()
     worker = DeliveryWorker(ctx, discover_senders(settings))
     threading.Thread(target=worker.run, args=(stop,), daemon=True, name="delivery-worker").start()
+    start_jobs(discover_jobs(ctx), stop)
     if demo:
         stream = DemoStream(ctx, seed=44)
         stream.backfill(demo_backlog)

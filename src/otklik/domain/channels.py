@@ -23,6 +23,17 @@ class Channel(StrEnum):
     DEMO = "demo"
 
     @property
+    def has_return_path(self) -> bool:
+        """Whether Otklik can answer in this channel itself; a phone call or an imported card cannot."""
+        return self not in (
+            Channel.HOTLINE,
+            Channel.EMERGENCY_112,
+            Channel.IM_IMPORT,
+            Channel.TABLE_IMPORT,
+            Channel.DEMO,
+        )
+
+    @property
     def is_public_social(self) -> bool:
         """Public social media: messages there need the is-it-an-appeal check."""
         return self in (Channel.VK, Channel.TELEGRAM, Channel.IM_IMPORT, Channel.DEMO)

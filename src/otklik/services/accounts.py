@@ -17,7 +17,6 @@ import structlog
 
 from otklik.adapters.db.repositories.accounts import (
     AccountRecord,
-    AccountRepository,
     AttachmentRecord,
     DuplicateAccount,
 )
@@ -25,7 +24,6 @@ from otklik.domain.appeal import Appeal
 from otklik.domain.errors import Conflict, DomainError, InvalidInput
 from otklik.services.context import ServiceContext
 from otklik.services.passwords import hash_password, verify_password
-from otklik.services.repository_bridge import sql_session
 
 log = structlog.get_logger(__name__)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -112,7 +110,7 @@ def register(
     password_hash = hash_password(password, rounds=policy.rounds)
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        accounts = AccountRepository(sql_session(uow))
+        accounts = uow.accounts
         try:
             account_id = accounts.add(email=email, phone=phone, password_hash=password_hash, name=name.strip(), at=now)
         except DuplicateAccount:
@@ -142,7 +140,7 @@ def login(
         phone = None
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        accounts = AccountRepository(sql_session(uow))
+        accounts = uow.accounts
         account = accounts.by_login(email=email, phone=phone)
         if not verify_password(password, account.password_hash if account else None, rounds=policy.rounds):
             log.info("portal.login_failed")
@@ -158,7 +156,7 @@ def login(
 
 def logout(ctx: ServiceContext, token: str) -> None:
     with ctx.uow() as uow:
-        AccountRepository(sql_session(uow)).revoke_session(_token_hash(token), ctx.clock.now())
+        uow.accounts.revoke_session(_token_hash(token), ctx.clock.now())
         uow.commit()
 
 
@@ -167,7 +165,7 @@ def current_account(ctx: ServiceContext, token: str | None) -> AccountRecord:
     if not token:
         raise Unauthorized("нужно войти: передайте заголовок Authorization: Bearer <токен>")
     with ctx.uow(readonly=True) as uow:
-        account = AccountRepository(sql_session(uow)).account_of_session(_token_hash(token), ctx.clock.now())
+        account = uow.accounts.account_of_session(_token_hash(token), ctx.clock.now())
     if account is None:
         raise Unauthorized("сеанс истёк или завершён: войдите снова")
     return account
@@ -175,7 +173,7 @@ def current_account(ctx: ServiceContext, token: str | None) -> AccountRecord:
 
 def give_consent(ctx: ServiceContext, account_id: int, version: str) -> AccountRecord:
     with ctx.uow() as uow:
-        accounts = AccountRepository(sql_session(uow))
+        accounts = uow.accounts
         accounts.set_consent(account_id, at=ctx.clock.now(), version=version)
         account = accounts.get(account_id)
         uow.commit()
@@ -198,7 +196,7 @@ def require_consent(account: AccountRecord, version: str) -> None:
 
 def submission_known(ctx: ServiceContext, external_id: str) -> bool:
     with ctx.uow(readonly=True) as uow:
-        return AccountRepository(sql_session(uow)).has_submission(external_id)
+        return uow.accounts.has_submission(external_id)
 
 
 def record_submission(
@@ -207,7 +205,7 @@ def record_submission(
     """Written before the message is received: the appeal that follows is found as this account's own."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        accounts = AccountRepository(sql_session(uow))
+        accounts = uow.accounts
         if not accounts.has_submission(external_id):
             accounts.add_submission(account_id, external_id, at=now)
             for attachment in attachments:
@@ -217,9 +215,9 @@ def record_submission(
 
 def own_appeals(ctx: ServiceContext, account_id: int, *, limit: int = 50, offset: int = 0) -> list[Appeal]:
     with ctx.uow(readonly=True) as uow:
-        return AccountRepository(sql_session(uow)).appeals_of(account_id, limit=limit, offset=offset)
+        return uow.accounts.appeals_of(account_id, limit=limit, offset=offset)
 
 
 def owns_appeal(ctx: ServiceContext, account_id: int, appeal_id: int) -> bool:
     with ctx.uow(readonly=True) as uow:
-        return AccountRepository(sql_session(uow)).owns(account_id, appeal_id)
+        return uow.accounts.owns(account_id, appeal_id)

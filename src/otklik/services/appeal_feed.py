@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from otklik.adapters.db.repositories.appeal_feed import AppealFeedRepository, FeedQuery, FeedRow, NoticeRow
+from otklik.adapters.db.repositories.appeal_feed import FeedQuery, FeedRow, NoticeRow
 from otklik.services.context import ServiceContext
-from otklik.services.repository_bridge import sql_session
 
 
 def find_requests(ctx: ServiceContext, query: FeedQuery) -> list[FeedRow]:
     with ctx.uow(readonly=True) as uow:
-        return AppealFeedRepository(sql_session(uow)).requests(query)
+        return uow.appeal_feed.requests(query)
 
 
 def notices_between(
@@ -25,10 +24,10 @@ def notices_between(
 ) -> list[NoticeRow]:
     """What the citizens of these channels were told in [start, end], oldest first; each notice once."""
     with ctx.uow(readonly=True) as uow:
-        return AppealFeedRepository(sql_session(uow)).notices(channels, start, end, limit=limit, number=number)
+        return uow.appeal_feed.notices(channels, start, end, limit=limit, number=number)
 
 
 def appeal_of_message(ctx: ServiceContext, message_id: int, channel: str) -> tuple[bool, str | None]:
     """(the message exists in this channel, the number of the appeal registered from it, if any yet)."""
     with ctx.uow(readonly=True) as uow:
-        return AppealFeedRepository(sql_session(uow)).token(message_id, channel)
+        return uow.appeal_feed.token(message_id, channel)

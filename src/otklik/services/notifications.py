@@ -8,6 +8,7 @@ from typing import Any
 
 from otklik.domain.appeal import Appeal
 from otklik.domain.calendar import MOSCOW
+from otklik.domain.channels import Channel
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.message import StoredMessage
 from otklik.domain.status import AppealStatus, RejectReason
@@ -26,13 +27,27 @@ def recipient_of(stored: StoredMessage) -> dict[str, Any]:
     }
 
 
+def reply_channel(stored: StoredMessage) -> Channel | None:
+    """The citizen's own channel; for a call or an imported card, their e-mail if they gave one; else none
+    (the operator calls back, and the answer is in the appeal's history)."""
+    message = stored.message
+    if message.channel.has_return_path:
+        return message.channel
+    if message.author.email:
+        return Channel.EMAIL
+    return None
+
+
 def queue_notice(
     uow: UnitOfWork, appeal: Appeal, stored: StoredMessage, *, kind: str, text: str, key: str, at: datetime
 ) -> bool:
     assert appeal.id is not None
+    channel = reply_channel(stored)
+    if channel is None:
+        return False
     queued = uow.deliveries.enqueue(
         appeal_id=appeal.id,
-        channel=stored.message.channel.value,
+        channel=channel.value,
         kind=kind,
         recipient=recipient_of(stored),
         text=text,

@@ -8,6 +8,8 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from otklik.adapters.db.repositories.accounts import AccountRepository
+from otklik.adapters.db.repositories.appeal_feed import AppealFeedRepository
 from otklik.adapters.db.repositories.appeals import AppealRepository
 from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
 from otklik.adapters.db.repositories.deliveries import DeliveryRepository
@@ -24,6 +26,8 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryRepository
     reference: ReferenceRepository
     channel_state: ChannelStateRepository
+    accounts: AccountRepository
+    appeal_feed: AppealFeedRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -8,6 +8,8 @@ from typing import Self
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from otklik.adapters.db.repositories.accounts import AccountRepository
+from otklik.adapters.db.repositories.appeal_feed import AppealFeedRepository
 from otklik.adapters.db.repositories.appeals import AppealRepository
 from otklik.adapters.db.repositories.channel_state import ChannelStateRepository
 from otklik.adapters.db.repositories.deliveries import DeliveryRepository
@@ -31,6 +33,8 @@ class SqlUnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.reference = ReferenceRepository(self.session)
         self.channel_state = ChannelStateRepository(self.session)
+        self.accounts = AccountRepository(self.session)
+        self.appeal_feed = AppealFeedRepository(self.session)
         return self
 
     def __exit__(

@@ -14,6 +14,7 @@ class EmailSettings(BaseSettings):
     # --- IMAP: the mailbox citizens write to ----------------------------------------------------------------
     imap_host: str | None = None  # None: the mailbox is not polled
     imap_port: int = 993  # 993 for IMAPS, 143 for plain IMAP (with imap_starttls)
+    poll_interval_seconds: float = 60.0  # between mailbox rounds when `otklik serve` polls it
     imap_ssl: bool = True  # implicit TLS (IMAPS); False for plain IMAP, e.g. a local test server
     imap_starttls: bool = False  # upgrade a plain IMAP connection with STARTTLS
     imap_user: str | None = None  # login of the mailbox

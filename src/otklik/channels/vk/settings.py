@@ -35,6 +35,8 @@ class VkSettings(BaseSettings):
     rate_per_second: float = Field(3.0, gt=0)
     # Walls to poll: the governor's page (a positive user id) and communities (negative ids), e.g. [-123, 456].
     poll_owner_ids: list[int] = Field(default_factory=list)
+    # Seconds between polling rounds when `otklik serve` polls the walls above.
+    poll_interval_seconds: float = 60.0
     # The town of a community: owner id → OKTMO of the municipality, e.g. {"-123": "34701000"}; the locator
     # uses it as a prior when the text names no place.
     owner_municipalities: dict[int, str] = Field(default_factory=dict)

@@ -108,6 +108,9 @@ class AppealRepository:
         query = select(Rating).where(ratings.c.appeal_id == appeal_id).order_by(ratings.c.id)
         return list(self._session.scalars(query))
 
+    def _first(self, condition: ColumnElement[bool]) -> Citizen | None:
+        return self._session.scalars(select(Citizen).where(condition).order_by(citizens.c.id).limit(1)).first()
+
     def of_citizen(self, channel: str, channel_user_id: str, *, limit: int) -> list[Appeal]:
         query = (
             select(Appeal)
@@ -119,20 +122,20 @@ class AppealRepository:
         return list(self._session.scalars(query))
 
     def find_or_add_citizen(self, citizen: Citizen) -> Citizen:
-        """The same person writing again from the same channel account, phone or e-mail is one citizen."""
-        conditions: list[ColumnElement[bool]] = []
+        """One citizen per channel identity (a Telegram chat, a portal account), so «my appeals» in a channel is
+        exact; without a channel identity, the same phone, then the same e-mail, is the same person."""
+        found: Citizen | None = None
         if citizen.channel and citizen.channel_user_id:
-            conditions.append(
+            found = self._first(
                 (citizens.c.channel == citizen.channel) & (citizens.c.channel_user_id == citizen.channel_user_id)
             )
-        if citizen.phone:
-            conditions.append(citizens.c.phone == citizen.phone)
-        if citizen.email:
-            conditions.append(citizens.c.email == citizen.email)
-        if conditions:
-            found = self._session.scalars(select(Citizen).where(or_(*conditions)).limit(1)).first()
-            if found is not None:
-                return found
+        else:
+            if citizen.phone:
+                found = self._first(citizens.c.phone == citizen.phone)
+            if found is None and citizen.email:
+                found = self._first(citizens.c.email == citizen.email)
+        if found is not None:
+            return found
         self._session.add(citizen)
         self._session.flush()
         return citizen
