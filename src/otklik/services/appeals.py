@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.adapters.db.repositories.deliveries import Delivery
@@ -193,11 +193,18 @@ def rate(ctx: ServiceContext, appeal_id: int, *, score: int, solved: bool, comme
     return rating
 
 
-def _within_reopen_window(ctx: ServiceContext, appeal: Appeal) -> bool:
+def reopen_until(ctx: ServiceContext, appeal: Appeal) -> datetime | None:
+    """The final answer opens a window of `settings.reopen_days` in which «не решено» returns the appeal;
+    None when there is no final answer to reopen."""
+    if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
+        return None
     answered = appeal.resolved_at or appeal.closed_at
-    if answered is None:
-        return True
-    return ctx.clock.now() - answered <= timedelta(days=ctx.settings.reopen_days)
+    return answered + timedelta(days=ctx.settings.reopen_days) if answered else None
+
+
+def _within_reopen_window(ctx: ServiceContext, appeal: Appeal) -> bool:
+    until = reopen_until(ctx, appeal)
+    return until is not None and ctx.clock.now() <= until
 
 
 def get_detail(ctx: ServiceContext, appeal_id: int) -> AppealDetail:

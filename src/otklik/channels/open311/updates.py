@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -15,7 +13,7 @@ from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, cli
 from otklik.channels.open311.settings import Open311Settings
 from otklik.domain.status import AppealStatus
 from otklik.services import appeal_feed
-from otklik.services.appeals import TransitionRequest, change_status
+from otklik.services.appeals import TransitionRequest, change_status, reopen_until
 from otklik.services.context import ServiceContext
 from otklik.web.dependencies import Ctx
 
@@ -73,10 +71,10 @@ def _reopen(
     reply = render(fmt, "service_request_updates", [{"update_id": f"{client}:{one('update_id')}"}])
     if appeal.status_enum is AppealStatus.REOPENED:
         return reply  # a retry of the same update: already back in work
-    answered = appeal.resolved_at or appeal.closed_at
-    if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED) or answered is None:
+    until = reopen_until(ctx, appeal)
+    if until is None:
         raise Open311Error(400, f"заявка {number} ещё не закрыта: возвращать в работу нечего")
-    if ctx.clock.now() > answered + timedelta(days=ctx.settings.reopen_days):
+    if ctx.clock.now() > until:
         raise Open311Error(400, f"вернуть заявку в работу можно в течение {ctx.settings.reopen_days} дней после ответа")
     reason = f"гражданин через Open311 ({client}): проблема не решена. {one('description')}".strip()[:2000]
     assert appeal.id is not None

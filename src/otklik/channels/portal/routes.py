@@ -33,7 +33,7 @@ from otklik.channels.portal.schemas import (
     TokenOut,
 )
 from otklik.channels.portal.settings import PortalSettings, load_portal_settings
-from otklik.channels.portal.views import account_view, appeal_view, detail_view, reopen_until
+from otklik.channels.portal.views import account_view, appeal_view, detail_view
 from otklik.domain.channels import Channel
 from otklik.domain.errors import Conflict, InvalidInput, NotFound
 from otklik.domain.message import Author, InboundMessage, MessageOutcome
@@ -41,6 +41,7 @@ from otklik.domain.status import AppealStatus
 from otklik.observability import MESSAGES_RECEIVED
 from otklik.services import accounts
 from otklik.services import appeals as appeal_service
+from otklik.services.appeals import reopen_until
 from otklik.services.context import ServiceContext
 from otklik.services.messages import receive_message, validate_message
 from otklik.web.dependencies import Ctx, service_context

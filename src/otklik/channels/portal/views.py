@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from otklik.adapters.db.repositories.accounts import AccountRecord
 from otklik.channels.portal.schemas import (
     STATUS_LABELS,
@@ -17,8 +15,7 @@ from otklik.channels.portal.schemas import (
 )
 from otklik.domain.appeal import Appeal
 from otklik.domain.events import EventType
-from otklik.domain.status import AppealStatus
-from otklik.services.appeals import AppealDetail
+from otklik.services.appeals import AppealDetail, reopen_until
 from otklik.services.context import ServiceContext
 
 
@@ -33,14 +30,6 @@ def account_view(account: AccountRecord, consent_version: str) -> AccountOut:
         consent_needed=account.consent_at is None or account.consent_version != consent_version,
         created_at=account.created_at,
     )
-
-
-def reopen_until(ctx: ServiceContext, appeal: Appeal) -> datetime | None:
-    """The final answer opens a window of `settings.reopen_days` in which «не решено» returns the appeal."""
-    if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
-        return None
-    answered = appeal.resolved_at or appeal.closed_at
-    return answered + timedelta(days=ctx.settings.reopen_days) if answered else None
 
 
 def appeal_view(ctx: ServiceContext, appeal: Appeal) -> CitizenAppealOut:
