@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from otklik.channels.telegram import texts
 from otklik.channels.telegram.routes import telegram_settings
 from otklik.channels.telegram.settings import TelegramSettings
+from otklik.services import citizens
+from otklik.services.context import ServiceContext
 
 from .conftest import URL, post_update
 from .fake_bot_api import CITIZEN, FakeBotApi, message_update
@@ -65,7 +67,7 @@ def test_location_outside_the_region_is_refused(tg_client: TestClient, api: Fake
     assert api.sent()[-1]["text"] == texts.LOCATION_OUTSIDE
 
 
-def test_photo_with_caption_and_own_contact(tg_client: TestClient, api: FakeBotApi) -> None:
+def test_photo_with_caption_and_own_contact(tg_client: TestClient, api: FakeBotApi, ctx: ServiceContext) -> None:
     contact = {"phone_number": "+79101234567", "first_name": "Иван", "user_id": CITIZEN["id"]}
     assert post_update(tg_client, message_update(contact=contact)) == 200
     assert api.sent()[-1]["text"] == texts.CONTACT_SAVED
@@ -73,6 +75,8 @@ def test_photo_with_caption_and_own_contact(tg_client: TestClient, api: FakeBotA
              {"file_id": "AgAD-large", "file_unique_id": "l1", "width": 1280, "height": 960}]  # fmt: skip
     assert post_update(tg_client, message_update(photo=photo, caption=POTHOLE)) == 200
     assert len(_appeals(tg_client)) == 1
+    chat_id = str(message_update(text="x")["message"]["chat"]["id"])
+    assert citizens.phone_of(ctx, "telegram_bot", chat_id) == "+79101234567"  # kept on the citizen for call-backs
 
 
 def test_start_and_status(tg_client: TestClient, api: FakeBotApi) -> None:

@@ -1,9 +1,10 @@
-"""What the bot remembers of a chat between messages (a location awaiting its description, a shared phone)."""
+"""What the bot remembers of a chat between messages: a location awaiting its text, the shared phone."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from otklik.services import citizens
 from otklik.services.channel_state import load_cursor, save_cursor
 from otklik.services.context import ServiceContext
 
@@ -27,8 +28,8 @@ def take_point(ctx: ServiceContext, chat_id: int, ttl: timedelta) -> tuple[float
 
 
 def remember_phone(ctx: ServiceContext, chat_id: int, phone: str) -> None:
-    save_cursor(ctx, CHANNEL, f"phone:{chat_id}", phone)
+    citizens.remember_phone(ctx, CHANNEL, str(chat_id), phone)
 
 
 def phone_of(ctx: ServiceContext, chat_id: int) -> str | None:
-    return load_cursor(ctx, CHANNEL, f"phone:{chat_id}") or None
+    return citizens.phone_of(ctx, CHANNEL, str(chat_id))

@@ -108,6 +108,9 @@ class AppealRepository:
         query = select(Rating).where(ratings.c.appeal_id == appeal_id).order_by(ratings.c.id)
         return list(self._session.scalars(query))
 
+    def citizen_of(self, channel: str, channel_user_id: str) -> Citizen | None:
+        return self._first((citizens.c.channel == channel) & (citizens.c.channel_user_id == channel_user_id))
+
     def _first(self, condition: ColumnElement[bool]) -> Citizen | None:
         return self._session.scalars(select(Citizen).where(condition).order_by(citizens.c.id).limit(1)).first()
 
