@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import make_asgi_app
 
-import otklik.channels
 from otklik import __version__
+from otklik.channels.discovery import channel_modules
 from otklik.observability import REQUEST_SECONDS
 from otklik.services.context import ServiceContext
 from otklik.web.problems import install_problem_handlers
@@ -20,18 +18,7 @@ from otklik.web.routers import appeals, health, messages, pages, reference
 
 def channel_routers() -> list[APIRouter]:
     """Each channel folder may have a `routes` module with a `router`; found once at start-up."""
-    routers = []
-    for info in pkgutil.iter_modules(otklik.channels.__path__):
-        if not info.ispkg:
-            continue
-        try:
-            module = importlib.import_module(f"otklik.channels.{info.name}.routes")
-        except ModuleNotFoundError as error:
-            if error.name == f"otklik.channels.{info.name}.routes":
-                continue
-            raise
-        routers.append(module.router)
-    return routers
+    return [module.router for module in channel_modules("routes")]
 
 
 def create_app(ctx: ServiceContext) -> FastAPI:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
 
-import otklik.channels
+from otklik.channels.discovery import channel_modules
 from otklik.services.context import ServiceContext
 
 log = structlog.get_logger(__name__)
@@ -25,16 +23,7 @@ class BackgroundJob:
 def discover_jobs(ctx: ServiceContext) -> list[BackgroundJob]:
     """Jobs of the configured channels (a mailbox to poll, walls to read); unconfigured channels have none."""
     jobs: list[BackgroundJob] = []
-    for info in pkgutil.iter_modules(otklik.channels.__path__):
-        if not info.ispkg:
-            continue
-        name = f"otklik.channels.{info.name}.background"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name == name:
-                continue
-            raise
+    for module in channel_modules("background"):
         jobs.extend(module.build_jobs(ctx))
     log.info("channel_jobs.discovered", jobs=[job.name for job in jobs])
     return jobs
