@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import joblib
@@ -11,13 +11,15 @@ import typer
 from otklik.nlp.evaluation import cross_validate, read_labelled_csv, score
 from otklik.nlp.model_store import MODEL_FILE, model_dir, production_models, save_atomically, save_current
 from otklik.nlp.models import TextModel
-from otklik.nlp.training import train_csv_model, train_production_models
+from otklik.nlp.text.normalize import clean_text
+from otklik.nlp.training import train_csv_model, train_production_models, train_text_model
 
 app = typer.Typer(help="Модели понимания текста: обучение и оценка.", no_args_is_help=True)
 
 
-def _predictor(texts: Sequence[str], labels: Sequence[str]) -> object:
-    return train_csv_model(texts, labels, "text", "label").predict
+def _predictor(texts: Sequence[str], labels: Sequence[str]) -> Callable[[Sequence[str]], Sequence[str]]:
+    featurizer, head = train_text_model(texts, labels, calibrate=False)  # labels only: no calibration needed
+    return lambda batch: [str(v) for v in head.predict(featurizer.transform([clean_text(t) for t in batch]))]
 
 
 @app.command("train")
@@ -55,7 +57,7 @@ def evaluate(
     if cv:
         if cv < 2 or cv > len(texts):
             raise typer.BadParameter("--cv: от 2 до числа строк")
-        scores = cross_validate(texts, labels, _predictor, cv)  # type: ignore[arg-type]
+        scores = cross_validate(texts, labels, _predictor, cv)
     else:
         if model is None:
             raise typer.BadParameter("дайте --model или --cv K")

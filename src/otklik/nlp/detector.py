@@ -41,12 +41,11 @@ class ModelAppealDetector:
         """P(appeal) with its reasons; rules first for texts without words."""
         if letter_count(text) < 2 or not words(text):
             return 0.0, ("не обращение: нет текста",)
-        row = self._featurizer.one(text)
-        score = float(self._head.proba(row)[0, self._index])
+        score = float(self._featurizer.proba(self._head, text)[self._index])
         if not has_cyrillic(text):
             return min(score, 0.2), ("не обращение: текст не на русском",)
         cue = top_words(
-            self._featurizer, self._head, row, self._index if score >= self.threshold else 1 - self._index, 3
+            self._featurizer, self._head, text, self._index if score >= self.threshold else 1 - self._index, 3
         )
         verdict = "признаки обращения" if score >= self.threshold else "не обращение"
         return score, (f"{verdict} ({score:.2f})" + (": " + ", ".join(cue) if cue else ""),)

@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from otklik.nlp.linear import LinearHead, softmax
 from otklik.nlp.text.lemmas import lemma_analyzer
 
-_BATCH_CACHE = 4096
+
+@dataclass
+class _Batch:
+    texts: list[str]
+    matrix: sp.csr_matrix
+    index: dict[str, int] = field(default_factory=dict)
+    scores: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {text: i for i, text in enumerate(self.texts)}
 
 
 class Featurizer:
-    """Char n-gram (char_wb 2–5) TF-IDF stacked with lemma unigram+bigram TF-IDF.
+    """Char n-gram (char_wb 3–5) TF-IDF stacked with lemma unigram+bigram TF-IDF.
 
-    `prepare(texts)` vectorises a batch at once and keeps the rows, so that the per-stage calls of one
-    message (detector, toxicity, topics, router) reuse one vectorisation.
+    `prepare(texts)` vectorises a batch at once and keeps it, so that the per-stage calls of one message
+    (detector, toxicity, topics, router) reuse one vectorisation, and each model scores the batch in one product.
     """
 
     def __init__(self, *, max_char_features: int = 120_000, max_word_features: int = 50_000) -> None:
         self.chars = TfidfVectorizer(
             analyzer="char_wb",
-            ngram_range=(2, 5),
+            ngram_range=(3, 5),
             min_df=2,
             max_features=max_char_features,
             sublinear_tf=True,
@@ -34,7 +44,7 @@ class Featurizer:
             analyzer=lemma_analyzer, min_df=1, max_features=max_word_features, sublinear_tf=True, dtype=np.float32
         )
         self._word_names: np.ndarray | None = None
-        self._cache: OrderedDict[str, sp.csr_matrix] = OrderedDict()
+        self._batch = _Batch([], sp.csr_matrix((0, 0), dtype=np.float32))
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.chars.fit(texts)
@@ -69,25 +79,40 @@ class Featurizer:
         return sp.hstack([self.chars.transform(texts), self.words.transform(texts)], format="csr")
 
     def prepare(self, texts: Sequence[str]) -> None:
-        fresh = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if fresh:
-            matrix = self.transform(fresh)
-            for index, text in enumerate(fresh):
-                self._cache[text] = matrix[index]
-        while len(self._cache) > max(_BATCH_CACHE, 2 * len(texts)):
-            self._cache.popitem(last=False)
+        """Vectorise a batch at once; later calls for these texts (and head scores) reuse it."""
+        distinct = list(dict.fromkeys(texts))
+        self._batch = _Batch(distinct, self.transform(distinct))
+
+    def _batch_with(self, text: str) -> _Batch:
+        if text not in self._batch.index:
+            self.prepare([text])
+        return self._batch
 
     def one(self, text: str) -> sp.csr_matrix:
-        row = self._cache.get(text)
-        if row is None:
-            row = self.transform([text])
-            self._cache[text] = row
-            if len(self._cache) > _BATCH_CACHE:
-                self._cache.popitem(last=False)
-        return row
+        batch = self._batch_with(text)
+        i = batch.index[text]
+        return batch.matrix[i : i + 1]
+
+    def row_arrays(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, values) of the text's row without building a matrix."""
+        batch = self._batch_with(text)
+        i = batch.index[text]
+        start, end = batch.matrix.indptr[i], batch.matrix.indptr[i + 1]
+        return batch.matrix.indices[start:end], batch.matrix.data[start:end]
+
+    def scores(self, head: LinearHead, text: str) -> np.ndarray:
+        """The head's raw scores for the text, computed for the whole batch on first request."""
+        batch = self._batch_with(text)
+        key = id(head)
+        if key not in batch.scores:
+            batch.scores[key] = head.scores(batch.matrix)
+        return np.asarray(batch.scores[key][batch.index[text]])
+
+    def proba(self, head: LinearHead, text: str) -> np.ndarray:
+        return np.asarray(softmax(self.scores(head, text)[None, :], head.temperature_)[0])
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state["_cache"] = OrderedDict()
+        state["_batch"] = _Batch([], sp.csr_matrix((0, 0), dtype=np.float32))
         state["_word_names"] = None
         return state

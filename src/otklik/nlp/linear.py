@@ -75,7 +75,7 @@ class LinearHead:
         self.c = c
         self.calibration_folds = calibration_folds
         self.classes_: np.ndarray = np.array([])
-        self.coef_: sp.csr_matrix = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.coef_: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self.intercept_: np.ndarray = np.zeros(0)
         self.temperature_: float = 1.0
 
@@ -86,7 +86,9 @@ class LinearHead:
             raise ValueError("training needs at least two distinct labels")
         target = np.searchsorted(self.classes_, y)
         oof = np.zeros((len(y), len(self.classes_)))
-        folds = [(tr, te) for tr, te in _folds(y, self.calibration_folds) if len(np.unique(y[tr])) >= 2]
+        folds = []
+        if self.calibration_folds >= 2:
+            folds = [(tr, te) for tr, te in _folds(y, self.calibration_folds) if len(np.unique(y[tr])) >= 2]
         # liblinear releases the GIL: the fold models and the final model train in parallel threads
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             final_job = pool.submit(_fit_svc, x, y, weights, self.c)
@@ -97,15 +99,16 @@ class LinearHead:
             for test, job in fold_jobs:
                 oof[test] = _scores_in(job.result(), x[test], self.classes_)
             final = final_job.result()
-        self.temperature_ = fit_temperature(oof, target)
+        self.temperature_ = fit_temperature(oof, target) if folds else 1.0
         coef = final.coef_ if len(self.classes_) > 2 else np.vstack([-final.coef_[0] / 2, final.coef_[0] / 2])
         icpt = final.intercept_ if len(self.classes_) > 2 else np.array([-final.intercept_[0], final.intercept_[0]]) / 2
-        self.coef_ = sp.csr_matrix(np.asarray(coef, dtype=np.float32).T)  # features × classes, mostly zeros
+        # features × classes, dense: a sparse batch times a dense matrix is the fastest product here
+        self.coef_ = np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T)
         self.intercept_ = np.asarray(icpt, dtype=np.float64)
         return self
 
     def scores(self, x: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((x @ self.coef_).toarray(), dtype=np.float64) + self.intercept_
+        return np.asarray(x @ self.coef_, dtype=np.float64) + self.intercept_
 
     def proba(self, x: sp.csr_matrix) -> np.ndarray:
         return softmax(self.scores(x), self.temperature_)
@@ -113,10 +116,15 @@ class LinearHead:
     def predict(self, x: sp.csr_matrix) -> np.ndarray:
         return np.asarray(self.classes_[self.scores(x).argmax(axis=1)])
 
-    def contributions(self, row: sp.csr_matrix, class_index: int) -> list[tuple[int, float]]:
-        """(feature index, weight × value) of the non-zero features of one row, largest first."""
-        csr = sp.csr_matrix(row)
-        weights = np.asarray(self.coef_[csr.indices, class_index].toarray()).ravel()
-        values = csr.data * weights
-        order = np.argsort(-values)
-        return [(int(csr.indices[i]), float(values[i])) for i in order if values[i] > 0]
+    def word_weights(self, offset: int) -> np.ndarray:
+        """Dense weights of the features from `offset` on (the lemma features), cached for explanations."""
+        cached = getattr(self, "_word_weights", None)
+        if cached is None or cached[0] != offset:
+            cached = (offset, np.ascontiguousarray(self.coef_[offset:], dtype=np.float32))
+            self._word_weights = cached
+        return cached[1]
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_word_weights", None)
+        return state

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 
-ENGINE_VERSION = "1"  # bump when the training code changes: cached models are rebuilt
+ENGINE_VERSION = "3"  # bump when the training code changes: cached models are rebuilt
 
 
 @dataclass

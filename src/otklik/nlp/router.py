@@ -46,13 +46,12 @@ class HybridRouter:
         """The learned router's body for the text, its probability and an explanation."""
         if self._head is None or self._featurizer is None or not text.strip():
             return None, 0.0, ""
-        row = self._featurizer.one(text)
-        p = self._head.proba(row)[0]
+        p = self._featurizer.proba(self._head, text)
         best = int(np.argmax(p))
         agency = self._agency(str(self._head.classes_[best]), location)
         if agency is None:
             return None, float(p[best]), ""
-        words = top_words(self._featurizer, self._head, row, best, 3)
+        words = top_words(self._featurizer, self._head, text, best, 3)
         why = f"обучаемый маршрутизатор: {agency.name} ({p[best]:.2f})" + (": " + ", ".join(words) if words else "")
         return agency, float(p[best]), why
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from otklik.nlp.text.lemmas import morph
 
@@ -24,6 +25,7 @@ _ADDRESS_AFTER = re.compile(
 )
 _LOWER_START = re.compile(r"^(?:\d{1,2}-?(?:го|й|я|ой)?\s)?[а-яё]")
 _STREET_NOUNS = ("ул", "улиц")
+_HINT = re.compile(r"(?i)ул|пр|пер|пл|ш\.|шосс|б-р|бульв|наб|проезд|мкр|микрор|тупик")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Address:
     house: str | None
 
 
+@lru_cache(maxsize=20_000)
 def _nominative(name: str, kind: str) -> str:
     """«Советской» → «Советская» for adjectival street names after «улица»; other names as written."""
     words = name.split()
@@ -49,6 +52,8 @@ def _nominative(name: str, kind: str) -> str:
 
 def find_address(text: str) -> Address | None:
     """The first street (with house number when given) in the text."""
+    if not _HINT.search(text):
+        return None
     matches = sorted([*_ADDRESS.finditer(text), *_ADDRESS_AFTER.finditer(text)], key=lambda m: m.start())
     for match in matches:
         name = match.group("name").strip(" .,-")

@@ -38,13 +38,12 @@ class RubricatorClassifier:
     def classify(self, text: str) -> CategoryGuess | None:
         if not text.strip():
             return None
-        row = self.featurizer.one(text)
-        group_p = self._groups.proba(row)[0] * self._group_mask
+        group_p = self.featurizer.proba(self._groups, text) * self._group_mask
         g = int(group_p.argmax())
         group = str(self._groups.classes_[g])
-        words = top_words(self.featurizer, self._groups, row, g)
+        words = top_words(self.featurizer, self._groups, text, g)
         reasons = [f"группа «{group}» ({group_p[g]:.2f})" + (": " + ", ".join(words) if words else "")]
-        topic_p = self._topics.proba(row)[0] * (self._topic_group == group)
+        topic_p = self.featurizer.proba(self._topics, text) * (self._topic_group == group)
         t = int(topic_p.argmax())
         if topic_p[t] >= self._topic_min:
             topic = str(self._topics.classes_[t]).split(TOPIC_SEPARATOR)[1]

@@ -38,7 +38,7 @@ class ToxicityScorer:
 
     def score(self, text: str) -> ToxicityVerdict:
         words = tuple(dict.fromkeys(m.group(0).lower() for m in self._lexicon.finditer(text[:5000])))[:3]
-        probability = float(self._head.proba(self._featurizer.one(text))[0, self._index]) if text else 0.0
+        probability = float(self._featurizer.proba(self._head, text)[self._index]) if text else 0.0
         if words:
             probability = max(probability, 0.9)
         return ToxicityVerdict(bool(words) or probability >= self._threshold, probability, words)

@@ -136,11 +136,14 @@ def train_production_models(
     return models
 
 
-def train_text_model(texts: Sequence[str], labels: Sequence[str], *, c: float = 0.5) -> tuple[Featurizer, LinearHead]:
-    """The generic classifier: char + lemma TF-IDF → calibrated linear SVM."""
+def train_text_model(
+    texts: Sequence[str], labels: Sequence[str], *, c: float = 1.0, calibrate: bool = True
+) -> tuple[Featurizer, LinearHead]:
+    """The generic classifier: char + lemma TF-IDF → linear SVM, calibrated unless only labels are needed."""
     cleaned = [clean_text(t) for t in texts]
-    featurizer = Featurizer().fit(cleaned)
-    return featurizer, LinearHead(c=c).fit(featurizer.transform(cleaned), list(labels))
+    featurizer = Featurizer()
+    x = featurizer.fit_transform(cleaned)
+    return featurizer, LinearHead(c=c, calibration_folds=3 if calibrate else 0).fit(x, list(labels))
 
 
 def train_csv_model(texts: Sequence[str], labels: Sequence[str], text_column: str, label_column: str) -> TextModel:
