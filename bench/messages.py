@@ -36,7 +36,7 @@ ENDINGS = ["Примите меры!", "Просим разобраться.", "
 
 def make_messages(count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    result = []
+    result: list[str] = []
     while len(result) < count:
         parts = [rng.choice(OPENINGS), rng.choice(PROBLEMS), rng.choice(PLACES), rng.choice(STREETS) + "."]
         parts += [rng.choice(PROBLEMS).lower() + "." for _ in range(rng.randint(1, 4))] + [rng.choice(ENDINGS)]

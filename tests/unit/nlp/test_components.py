@@ -1,0 +1,87 @@
+"""Units of the engine: calibration, the model store, corrections, PII, streets, the locator's rules."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from otklik.nlp.features import Featurizer
+from otklik.nlp.linear import LinearHead
+from otklik.nlp.model_store import load_or_build
+from otklik.nlp.pii import find_personal_data, mask
+from otklik.nlp.streets import find_address
+from otklik.nlp.training import _valid_corrections
+
+
+def test_linear_head_probabilities_are_calibrated_and_sum_to_one() -> None:
+    texts = [f"яма на дороге {i}" for i in range(20)] + [f"нет горячей воды {i}" for i in range(20)]
+    labels = ["roads"] * 20 + ["water"] * 20
+    featurizer = Featurizer()
+    head = LinearHead().fit(featurizer.fit_transform(texts), labels)
+    p = head.proba(featurizer.transform(["глубокая яма на дороге", "опять нет воды"]))
+    assert np.allclose(p.sum(axis=1), 1.0)
+    assert list(head.classes_[p.argmax(axis=1)]) == ["roads", "water"]
+    assert head.temperature_ > 0
+
+
+def test_model_store_builds_once_under_concurrency(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"answer": 42}
+
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(load_or_build(tmp_path, "x", build))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and results == [{"answer": 42}] * 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_corrections_are_checked_against_the_rubricator(reference: object) -> None:
+    kept = _valid_corrections(
+        [("Яма во дворе", "Благоустройство", "Ямы во дворах"), ("x", "Нет такой группы", ""), ("", "ЖКХ", "")],
+        reference,  # type: ignore[arg-type]
+    )
+    assert [(c.group, c.topic) for c in kept] == [("Благоустройство", "Ямы во дворах")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("звоните 8 (4942) 31-22-33", "phone"),
+        ("+79201234567", "phone"),
+        ("ИНН 440100123456", "inn"),
+        ("пишите на ivan.petrov@mail.ru", "email"),
+        ("обратилась Петрова А.В. из дома 5", "name"),
+    ],
+)
+def test_personal_data_kinds(text: str, kind: str) -> None:
+    spans = find_personal_data(text)
+    assert kind in {s.kind for s in spans}
+    assert "[" in mask(text, spans)
+
+
+def test_no_personal_data_in_a_plain_complaint() -> None:
+    assert find_personal_data("Во дворе дома 5 яма уже два года, просим заделать") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "house"),
+    [
+        ("ул. Ленина, д. 5", "Ленина", "5"),
+        ("на улице Советской 12", "Советская", "12"),
+        ("пр-т Мира 3 — яма", "Мира", "3"),
+        ("проспект Дружбы д.19Д", "Дружбы", "19Д"),
+        ("Кинешемское шоссе 5", "Кинешемское шоссе", "5"),
+    ],
+)
+def test_streets(text: str, street: str, house: str) -> None:
+    found = find_address(text)
+    assert found is not None and (found.street, found.house) == (street, house)
