@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
+
+from otklik.clock import FrozenClock
+from otklik.services.context import ServiceContext
 
 pytestmark = pytest.mark.db
 
@@ -156,3 +161,10 @@ def test_moderator_correction_is_recorded_and_proposes_the_body(client: TestClie
         ).status_code
         == 422
     )
+
+
+def test_overdue_is_shown_while_the_appeal_is_open(client: TestClient, ctx: ServiceContext) -> None:
+    appeal = client.post("/api/v1/appeals", json=PORTAL).json()
+    assert appeal["overdue"] is False
+    ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) + timedelta(minutes=1))
+    assert client.get(f"/api/v1/appeals/{appeal['id']}").json()["overdue"] is True

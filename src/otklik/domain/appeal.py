@@ -9,7 +9,7 @@ from typing import Any
 from otklik.domain.appeal_kind import AppealKind, Priority
 from otklik.domain.errors import InvalidInput
 from otklik.domain.events import AppealEvent, EventType
-from otklik.domain.status import AppealStatus, RejectReason, check_transition
+from otklik.domain.status import OPEN_STATUSES, AppealStatus, RejectReason, check_transition
 
 
 @dataclass
@@ -50,6 +50,10 @@ class Appeal:
     @property
     def status_enum(self) -> AppealStatus:
         return AppealStatus(self.status)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Still someone's work and past its deadline."""
+        return self.due_at is not None and self.status_enum in OPEN_STATUSES and now > self.due_at
 
     @property
     def kind_enum(self) -> AppealKind:

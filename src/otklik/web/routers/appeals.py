@@ -62,6 +62,7 @@ def appeal_out(ctx: ServiceContext, appeal: Appeal) -> AppealOut:
         created_at=appeal.created_at,
         first_response_due_at=appeal.first_response_due_at,
         due_at=appeal.due_at,
+        overdue=appeal.is_overdue(ctx.clock.now()),
         answered_at=appeal.answered_at,
         resolved_at=appeal.resolved_at,
         reject_reason=appeal.reject_reason,

@@ -60,6 +60,7 @@ class AppealOut(BaseModel):
     created_at: datetime
     first_response_due_at: datetime | None
     due_at: datetime | None
+    overdue: bool = Field(..., description="still open and past its deadline")
     answered_at: datetime | None
     resolved_at: datetime | None
     reject_reason: str | None
