@@ -168,3 +168,6 @@ def test_overdue_is_shown_while_the_appeal_is_open(client: TestClient, ctx: Serv
     assert appeal["overdue"] is False
     ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) + timedelta(minutes=1))
     assert client.get(f"/api/v1/appeals/{appeal['id']}").json()["overdue"] is True
+    assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 1
+    ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) - timedelta(minutes=1))
+    assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 0

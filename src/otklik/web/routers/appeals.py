@@ -125,6 +125,7 @@ def search_appeals(
     municipality: str | None = Query(None, description="municipality id (OKTMO) or name"),
     agency: str | None = None,
     q: str | None = Query(None, max_length=200),
+    overdue: bool = Query(False, description="only open appeals past their deadline"),
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=200),
 ) -> AppealPage:
@@ -134,7 +135,16 @@ def search_appeals(
         raise InvalidInput(f"unknown group {group!r}; see /api/v1/reference/categories")
     if agency is not None and ctx.reference.agency(agency) is None:
         raise InvalidInput(f"unknown agency {agency!r}; see /api/v1/reference/agencies")
-    filters = AppealFilter(status, group, _municipality_id(ctx, municipality), agency, q, page, per_page)
+    filters = AppealFilter(
+        status,
+        group,
+        _municipality_id(ctx, municipality),
+        agency,
+        q,
+        overdue_at=ctx.clock.now() if overdue else None,
+        page=page,
+        per_page=per_page,
+    )
     items, total = appeal_service.list_appeals(ctx, filters)
     return AppealPage(items=[appeal_out(ctx, a) for a in items], total=total, page=page, per_page=per_page)
 

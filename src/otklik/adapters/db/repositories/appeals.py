@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,6 +17,7 @@ from otklik.domain.citizen import Citizen
 from otklik.domain.events import AppealEvent
 from otklik.domain.numbering import AppealNumber
 from otklik.domain.replies import Rating, Reply
+from otklik.domain.status import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class AppealFilter:
     municipality_id: str | None = None
     agency_id: str | None = None
     query: str | None = None
+    overdue_at: datetime | None = None  # set: only open appeals whose deadline passed before this moment
     page: int = 1
     per_page: int = 50
 
@@ -73,6 +76,9 @@ class AppealRepository:
             query = query.where(appeals.c.municipality_id == filters.municipality_id)
         if filters.agency_id:
             query = query.where(appeals.c.agency_id == filters.agency_id)
+        if filters.overdue_at is not None:
+            open_statuses = [s.value for s in OPEN_STATUSES]
+            query = query.where(appeals.c.due_at < filters.overdue_at, appeals.c.status.in_(open_statuses))
         if filters.query:
             pattern = f"%{filters.query}%"
             query = query.where(or_(appeals.c.text_masked.ilike(pattern), appeals.c.number == filters.query))
