@@ -8,6 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
+from otklik.domain.reference import ReferenceData
+from otklik.nlp import corpora
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 from otklik.nlp.model_store import load_or_build
@@ -44,10 +47,10 @@ def test_model_store_builds_once_under_concurrency(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
 
 
-def test_corrections_are_checked_against_the_rubricator(reference: object) -> None:
+def test_corrections_are_checked_against_the_rubricator(reference: ReferenceData) -> None:
     kept = _valid_corrections(
         [("Яма во дворе", "Благоустройство", "Ямы во дворах"), ("x", "Нет такой группы", ""), ("", "ЖКХ", "")],
-        reference,  # type: ignore[arg-type]
+        reference,
     )
     assert [(c.group, c.topic) for c in kept] == [("Благоустройство", "Ямы во дворах")]
 
@@ -85,3 +88,18 @@ def test_no_personal_data_in_a_plain_complaint() -> None:
 def test_streets(text: str, street: str, house: str) -> None:
     found = find_address(text)
     assert found is not None and (found.street, found.house) == (street, house)
+
+
+def test_crosswalks_point_at_the_reference_data(reference: ReferenceData) -> None:
+    ref = reference
+    kursk_topics = {row[corpora.KURSK_TOPIC] for row in corpora.kursk_rows()}
+    crosswalk = corpora.topic_crosswalk()
+    assert len(crosswalk) >= len(kursk_topics) - 5  # a few topics are excluded on purpose
+    for group, topic in crosswalk.values():
+        found = ref.rubricator.topic(topic)
+        assert found is not None and found.group == group and found.active, (group, topic)
+    for example in corpora.seed_examples():
+        found = ref.rubricator.topic(example.topic)
+        assert found is not None and found.group == example.group, example
+    agencies = {a.id for a in ref.agencies} | {MUNICIPAL_ADMINISTRATION}
+    assert set(corpora.executor_crosswalk().values()) <= agencies
