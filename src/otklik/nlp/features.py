@@ -78,15 +78,17 @@ class Featurizer:
             return sp.csr_matrix((0, self.n_char_features + len(self.words.vocabulary_)), dtype=np.float32)
         return sp.hstack([self.chars.transform(texts), self.words.transform(texts)], format="csr")
 
-    def prepare(self, texts: Sequence[str]) -> None:
+    def prepare(self, texts: Sequence[str]) -> _Batch:
         """Vectorise a batch at once; later calls for these texts (and head scores) reuse it."""
         distinct = list(dict.fromkeys(texts))
-        self._batch = _Batch(distinct, self.transform(distinct))
+        batch = _Batch(distinct, self.transform(distinct))
+        self._batch = batch
+        return batch
 
     def _batch_with(self, text: str) -> _Batch:
-        if text not in self._batch.index:
-            self.prepare([text])
-        return self._batch
+        # callers keep the returned batch: another thread may replace self._batch meanwhile
+        batch = self._batch
+        return batch if text in batch.index else self.prepare([text])
 
     def one(self, text: str) -> sp.csr_matrix:
         batch = self._batch_with(text)

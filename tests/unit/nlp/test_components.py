@@ -17,6 +17,7 @@ from otklik.nlp.model_store import load_or_build
 from otklik.nlp.pii import find_personal_data, mask
 from otklik.nlp.streets import find_address
 from otklik.nlp.training import _valid_corrections
+from otklik.pipeline.components import Understanding
 
 
 def test_linear_head_probabilities_are_calibrated_and_sum_to_one() -> None:
@@ -103,3 +104,16 @@ def test_crosswalks_point_at_the_reference_data(reference: ReferenceData) -> Non
         assert found is not None and found.group == example.group, example
     agencies = {a.id for a in ref.agencies} | {MUNICIPAL_ADMINISTRATION}
     assert set(corpora.executor_crosswalk().values()) <= agencies
+
+
+def test_engine_is_safe_to_share_between_threads(engine: Understanding) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"В Буе на улице Ленина {i} не горят фонари" for i in range(40)] + ["Спасибо!"] * 5
+
+    def detect(text: str) -> bool:
+        return engine.detector.detect(text, channel="vk").is_appeal and engine.classifier.classify(text) is not None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(detect, texts))
+    assert results == [True] * 40 + [False] * 5
