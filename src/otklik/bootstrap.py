@@ -38,7 +38,9 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool |
         uow=uow,
         clock=clock or SystemClock(),
         reference=reference,
-        understanding=build_understanding(reference, auto_assign_threshold=settings.auto_assign_threshold),
+        understanding=build_understanding(
+            reference, auto_assign_threshold=settings.auto_assign_threshold, model_dir=settings.model_dir
+        ),
         calendar=russian_calendar(hours=load_working_hours()),
         policies=load_deadline_policies(),
         region_area=RegionArea(reference),

@@ -8,11 +8,14 @@ from pathlib import Path
 import joblib
 import typer
 
+from otklik.bootstrap import bootstrap
 from otklik.nlp.evaluation import cross_validate, read_labelled_csv, score
 from otklik.nlp.model_store import MODEL_FILE, model_dir, production_models, save_atomically, save_current
 from otklik.nlp.models import TextModel
 from otklik.nlp.text.normalize import clean_text
 from otklik.nlp.training import train_csv_model, train_production_models, train_text_model
+from otklik.services.learning import training_history
+from otklik.settings import load_settings
 
 app = typer.Typer(help="Модели понимания текста: обучение и оценка.", no_args_is_help=True)
 
@@ -31,9 +34,7 @@ def train(
 ) -> None:
     """Обучить классификатор на CSV, а без --data — переобучить рабочие модели движка."""
     if data is None:
-        models = train_production_models()
-        target = save_current(models, out)
-        typer.echo(f"production models: {target} ({models.info})")
+        _retrain_production(out)
         return
     texts, labels = read_labelled_csv(data, text_column, label_column)
     if len(set(labels)) < 2:
@@ -42,6 +43,16 @@ def train(
     target = out or model_dir() / data.stem
     save_atomically(model, target)
     typer.echo(f"model: {target} (rows: {len(texts)}, classes: {len(model.head.classes_)})")
+
+
+def _retrain_production(out: Path | None) -> None:
+    """Seed data plus the system's history (moderators' corrections, people's routing) from the database."""
+    ctx = bootstrap(load_settings())
+    history = training_history(ctx)
+    typer.echo(f"from the system's history: {len(history.examples)} corrections, {len(history.routes)} routes")
+    models = train_production_models(history.examples, extra_routes=history.routes, reference=ctx.reference)
+    target = save_current(models, out)
+    typer.echo(f"production models: {target} ({models.info})")
 
 
 @app.command("evaluate")

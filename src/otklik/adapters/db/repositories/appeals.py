@@ -114,6 +114,26 @@ class AppealRepository:
         query = select(Rating).where(ratings.c.appeal_id == appeal_id).order_by(ratings.c.id)
         return list(self._session.scalars(query))
 
+    def corrected_labels(self) -> list[tuple[str, str, str]]:
+        """(text, group, topic) of every appeal a moderator corrected: the system's own training data."""
+        corrected = select(appeal_events.c.appeal_id).where(appeal_events.c.type == "corrected")
+        query = select(appeals.c.text, appeals.c.group, appeals.c.topic).where(
+            appeals.c.id.in_(corrected), appeals.c.group.is_not(None)
+        )
+        return [(text, group, topic or "") for text, group, topic in self._session.execute(query)]
+
+    def human_routes(self) -> list[tuple[str, str]]:
+        """(text, agency id) of appeals a person assigned or redirected: past decisions for the learned router."""
+        by_people = select(appeal_events.c.appeal_id).where(
+            appeal_events.c.type == "status_changed",
+            appeal_events.c.to_status.in_(["assigned", "redirected"]),
+            appeal_events.c.actor != "system",
+        )
+        query = select(appeals.c.text, appeals.c.agency_id).where(
+            appeals.c.id.in_(by_people), appeals.c.agency_id.is_not(None)
+        )
+        return [(text, agency_id) for text, agency_id in self._session.execute(query)]
+
     def citizen_of(self, channel: str, channel_user_id: str) -> Citizen | None:
         return self._first((citizens.c.channel == channel) & (citizens.c.channel_user_id == channel_user_id))
 
