@@ -47,6 +47,7 @@ def overview(request: Request, ctx: Ctx) -> HTMLResponse:
             "status_code": a.status,
             "priority": a.priority,
             "group": a.group or "—",
+            "topic": a.topic or "",
             "municipality": municipalities.get(a.municipality_id or "", "—"),
             "agency": agencies.get(a.agency_id or "", "—"),
             "due": a.due_at.astimezone(MOSCOW).strftime("%d.%m %H:%M") if a.due_at else "—",
