@@ -10,6 +10,7 @@ from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
 from otklik.domain.analysis import LocationGuess
+from otklik.domain.geography import Municipality
 from otklik.domain.reference import ReferenceData
 from otklik.nlp.gazetteer import Entry, Gazetteer, Place
 from otklik.nlp.streets import find_address
@@ -208,28 +209,10 @@ class GazetteerLocator:
             return self._guess(best[0], best[1], districts, hint, street, house)
         if districts:
             m = self._municipalities[districts[0]]
-            return LocationGuess(
-                m.id,
-                m.name,
-                street=street,
-                house=house,
-                lat=m.lat,
-                lon=m.lon,
-                confidence=0.8,
-                reasons=(f"место: упомянут {m.official_name}",),
-            )
+            return _at_municipality(m, street, house, 0.8, f"место: упомянут {m.official_name}")
         if hint and hint in self._municipalities:
             m = self._municipalities[hint]
-            return LocationGuess(
-                m.id,
-                m.name,
-                street=street,
-                house=house,
-                lat=m.lat,
-                lon=m.lon,
-                confidence=0.4,
-                reasons=(f"место: по сообществу канала — {m.name}",),
-            )
+            return _at_municipality(m, street, house, 0.4, f"место: по сообществу канала — {m.name}")
         return LocationGuess(street=street, house=house, reasons=("место: не определено",))
 
     def _guess(
@@ -295,3 +278,12 @@ class GazetteerLocator:
             1.0,
             (f"место: по координатам — {m.name}",),
         )
+
+
+def _at_municipality(
+    m: Municipality, street: str | None, house: str | None, confidence: float, reason: str
+) -> LocationGuess:
+    """The municipality as a whole (its centre's point) when no settlement is known."""
+    return LocationGuess(
+        m.id, m.name, street=street, house=house, lat=m.lat, lon=m.lon, confidence=confidence, reasons=(reason,)
+    )
