@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, f1_score
@@ -54,11 +55,33 @@ def read_labelled_csv(path: Path, text_column: str, label_column: str) -> tuple[
     return [t for t, _ in kept], [label for _, label in kept]
 
 
-Trainer = Callable[[Sequence[str], Sequence[str]], Callable[[Sequence[str]], Sequence[str]]]
+def read_fine_labels(path: Path, text_column: str, label_column: str, fine_column: str) -> list[str]:
+    """The `fine_column` of the rows `read_labelled_csv` keeps (same order); empty values stay ""."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if fine_column not in (reader.fieldnames or []):
+            raise ValueError(f"column {fine_column!r} not in {path.name}")
+        rows = [(r[text_column] or "", (r[label_column] or "").strip(), (r[fine_column] or "").strip()) for r in reader]
+    return [fine for t, label, fine in rows if t.strip() and label]
 
 
-def cross_validate(texts: Sequence[str], labels: Sequence[str], train: Trainer, folds: int = 5) -> Scores:
-    """Out-of-fold predictions of `train` (fit → predict function), scored once over all rows."""
+Predictor = Callable[[Sequence[str]], Sequence[str]]
+Trainer = Callable[[Sequence[str], Sequence[str]], Predictor]
+FineTrainer = Callable[[Sequence[str], Sequence[str], Sequence[str]], Predictor]  # + finer labels of the rows
+
+
+def cross_validate(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    train: Trainer | FineTrainer,
+    folds: int = 5,
+    *,
+    fine_labels: Sequence[str] | None = None,
+) -> Scores:
+    """Out-of-fold predictions of `train` (fit → predict function), scored once over all rows.
+
+    With `fine_labels`, `train` is a `FineTrainer` and gets them for the training rows of each fold only.
+    """
     y = np.asarray(labels, dtype=object)
     _, counts = np.unique(y.astype(str), return_counts=True)
     splitter = (
@@ -74,6 +97,10 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], train: Trainer, 
         if len(set(y[train_index])) < 2:
             predicted[test_index] = y[train_index][0]
             continue
-        predict = train([texts[i] for i in train_index], [str(v) for v in y[train_index]])
+        fold_texts, fold_labels = [texts[i] for i in train_index], [str(v) for v in y[train_index]]
+        if fine_labels is None:
+            predict = cast(Trainer, train)(fold_texts, fold_labels)
+        else:
+            predict = cast(FineTrainer, train)(fold_texts, fold_labels, [fine_labels[i] for i in train_index])
         predicted[test_index] = list(predict([texts[i] for i in test_index]))
     return score([str(v) for v in y], [str(v) for v in predicted])

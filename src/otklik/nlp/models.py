@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
+
+if TYPE_CHECKING:
+    from otklik.nlp.ensemble import TextEnsemble
 
 ENGINE_VERSION = "3"  # bump when the training code changes: cached models are rebuilt
 
@@ -30,6 +34,9 @@ class TextModel:
     text_column: str
     label_column: str
     info: dict[str, object] = field(default_factory=dict)
+    ensemble: TextEnsemble | None = None  # when present (models since the ensemble), it answers
 
     def predict(self, texts: list[str]) -> list[str]:
+        if self.ensemble is not None:
+            return self.ensemble.predict(texts)
         return [str(label) for label in self.head.predict(self.featurizer.transform(texts))]

@@ -12,6 +12,7 @@ from razdel import sentenize
 
 from otklik.domain.reference import ReferenceData
 from otklik.nlp import corpora
+from otklik.nlp.ensemble import train_ensemble
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 from otklik.nlp.models import ENGINE_VERSION, EngineModels, TextModel
@@ -146,7 +147,20 @@ def train_text_model(
     return featurizer, LinearHead(c=c, calibration_folds=3 if calibrate else 0).fit(x, list(labels))
 
 
-def train_csv_model(texts: Sequence[str], labels: Sequence[str], text_column: str, label_column: str) -> TextModel:
-    featurizer, head = train_text_model(texts, labels)
-    info: dict[str, object] = {"rows": len(texts), "classes": len(head.classes_)}
-    return TextModel(featurizer, head, text_column, label_column, info)
+def train_csv_model(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    text_column: str,
+    label_column: str,
+    *,
+    fine_labels: Sequence[str] | None = None,
+) -> TextModel:
+    """The generic classifier of `otklik model train`: the ensemble (SVM + naive Bayes + word vectors, hierarchy)."""
+    model = train_ensemble(texts, labels, fine_labels=fine_labels)
+    info: dict[str, object] = {
+        "rows": len(texts),
+        "classes": len(model.classes_),
+        "word_vectors": model.embedding is not None,
+        "hierarchy": model.fine is not None,
+    }
+    return TextModel(model.featurizer, model.svc, text_column, label_column, info, ensemble=model)
