@@ -12,7 +12,6 @@ from razdel import sentenize
 
 from otklik.domain.reference import ReferenceData
 from otklik.nlp import corpora
-from otklik.nlp.ensemble import train_ensemble
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 from otklik.nlp.models import ENGINE_VERSION, EngineModels, TextModel
@@ -156,6 +155,8 @@ def train_csv_model(
     fine_labels: Sequence[str] | None = None,
 ) -> TextModel:
     """The generic classifier of `otklik model train`: the ensemble (SVM + naive Bayes + word vectors, hierarchy)."""
+    from otklik.nlp.ensemble import train_ensemble  # not imported on the service's and `analyze`'s path
+
     model = train_ensemble(texts, labels, fine_labels=fine_labels)
     info: dict[str, object] = {
         "rows": len(texts),
