@@ -9,20 +9,30 @@ import joblib
 import typer
 
 from otklik.bootstrap import bootstrap
-from otklik.nlp.evaluation import cross_validate, read_labelled_csv, score
+from otklik.nlp.ensemble import train_ensemble
+from otklik.nlp.evaluation import cross_validate, read_fine_labels, read_labelled_csv, score
 from otklik.nlp.model_store import MODEL_FILE, model_dir, production_models, save_atomically, save_current
 from otklik.nlp.models import TextModel
-from otklik.nlp.text.normalize import clean_text
-from otklik.nlp.training import train_csv_model, train_production_models, train_text_model
+from otklik.nlp.training import train_csv_model, train_production_models
 from otklik.services.learning import training_history
 from otklik.settings import load_settings
 
 app = typer.Typer(help="Модели понимания текста: обучение и оценка.", no_args_is_help=True)
 
 
-def _predictor(texts: Sequence[str], labels: Sequence[str]) -> Callable[[Sequence[str]], Sequence[str]]:
-    featurizer, head = train_text_model(texts, labels, calibrate=False)  # labels only: no calibration needed
-    return lambda batch: [str(v) for v in head.predict(featurizer.transform([clean_text(t) for t in batch]))]
+def _predictor(
+    texts: Sequence[str], labels: Sequence[str], fine_labels: Sequence[str] | None = None
+) -> Callable[[Sequence[str]], Sequence[str]]:
+    return train_ensemble(texts, labels, fine_labels=fine_labels).predict
+
+
+def _fine(data: Path, text_column: str, label_column: str, fine_column: str | None) -> list[str] | None:
+    if not fine_column:
+        return None
+    try:
+        return read_fine_labels(data, text_column, label_column, fine_column)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 @app.command("train")
@@ -31,6 +41,7 @@ def train(
     text_column: str = typer.Option("text", "--text-column"),
     label_column: str = typer.Option("label", "--label-column"),
     out: Path = typer.Option(None, "--out", help="Каталог модели"),
+    fine_column: str = typer.Option(None, "--fine-column", help="Более дробная метка (каждая — внутри одной метки)"),
 ) -> None:
     """Обучить классификатор на CSV, а без --data — переобучить рабочие модели движка."""
     if data is None:
@@ -39,7 +50,8 @@ def train(
     texts, labels = read_labelled_csv(data, text_column, label_column)
     if len(set(labels)) < 2:
         raise typer.BadParameter("нужно минимум две разные метки")
-    model = train_csv_model(texts, labels, text_column, label_column)
+    fine = _fine(data, text_column, label_column, fine_column)
+    model = train_csv_model(texts, labels, text_column, label_column, fine_labels=fine)
     target = out or model_dir() / data.stem
     save_atomically(model, target)
     typer.echo(f"model: {target} (rows: {len(texts)}, classes: {len(model.head.classes_)})")
@@ -62,13 +74,16 @@ def evaluate(
     label_column: str = typer.Option("label", "--label-column"),
     model: Path = typer.Option(None, "--model", help="Каталог модели от `otklik model train`"),
     cv: int = typer.Option(0, "--cv", help="K-кратная перекрёстная проверка на этом файле"),
+    fine_column: str = typer.Option(None, "--fine-column", help="Более дробная метка для --cv (иерархия)"),
 ) -> None:
     """Оценить модель на CSV (accuracy, macro_f1, weighted_f1 и отчёт по классам)."""
     texts, labels = read_labelled_csv(data, text_column, label_column)
     if cv:
         if cv < 2 or cv > len(texts):
             raise typer.BadParameter("--cv: от 2 до числа строк")
-        scores = cross_validate(texts, labels, _predictor, cv)
+        scores = cross_validate(
+            texts, labels, _predictor, cv, fine_labels=_fine(data, text_column, label_column, fine_column)
+        )
     else:
         if model is None:
             raise typer.BadParameter("дайте --model или --cv K")
