@@ -75,3 +75,12 @@ def window(request: Request, conf: Open311Settings, now: datetime) -> tuple[date
     if end - start > window:
         raise Open311Error(400, f"диапазон start_date–end_date не может превышать {conf.window_days} дней")
     return start, end
+
+
+async def form_fields(request: Request) -> dict[str, list[str]] | None:
+    """The form body as lists of values per field; None when the body is not a form (the spec's 400)."""
+    try:
+        form = await request.form()
+    except Exception:  # any parse failure of a client's body is the client's 400, not our stack trace
+        return None
+    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}

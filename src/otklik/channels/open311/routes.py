@@ -11,7 +11,7 @@ from otklik.adapters.db.repositories.appeal_feed import FeedQuery
 from otklik.channels.open311 import mapping, updates
 from otklik.channels.open311.catalog import Catalog, definition_view, service_view
 from otklik.channels.open311.formats import Open311Error, render, render_errors
-from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, param, window
+from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, form_fields, param, window
 from otklik.channels.open311.settings import Open311Settings
 from otklik.domain.message import MessageOutcome
 from otklik.observability import MESSAGES_RECEIVED
@@ -127,11 +127,9 @@ def get_request(service_request_id: str, fmt: str, request: Request, ctx: Ctx, c
 
 @router.post("/requests.{fmt}")
 async def post_request(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
-    try:
-        form = await request.form()
-    except Exception:  # a body that is not a form: the spec's 400, not a stack trace
+    data = await form_fields(request)
+    if data is None:
         return render_errors(fmt, 400, [(400, "тело запроса должно быть application/x-www-form-urlencoded")])
-    data = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
     return await run_in_threadpool(answer, fmt, lambda f: _create(f, data, request, ctx, conf))
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from otklik.adapters.db.repositories.appeal_feed import FeedQuery
 from otklik.channels.open311 import mapping
 from otklik.channels.open311.formats import Open311Error, render, render_errors
-from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, param, window
+from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, form_fields, param, window
 from otklik.channels.open311.settings import Open311Settings
 from otklik.domain.status import AppealStatus
 from otklik.services import appeal_feed
@@ -42,11 +42,9 @@ def get_updates(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
 async def post_update(fmt: str, request: Request, ctx: Ctx, conf: Conf) -> Response:
     """A citizen's update from the client. Only «not fixed» (REOPEN/OPEN on a closed request) is taken: it
     returns the appeal to work within the reopen window, as the portal's reopen does."""
-    try:
-        form = await request.form()
-    except Exception:  # a body that is not a form: the spec's 400, not a stack trace
+    data = await form_fields(request)
+    if data is None:
         return render_errors(fmt, 400, [(400, "тело запроса должно быть application/x-www-form-urlencoded")])
-    data = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
     return await run_in_threadpool(answer, fmt, lambda f: _reopen(f, data, request, ctx, conf))
 
 
