@@ -163,3 +163,15 @@ def test_interrupted_send_is_reported_where_a_repeat_would_duplicate(ctx: Servic
     detail = get_detail(ctx, appeal_id)
     assert detail.deliveries[0].status == "dead"
     assert any(e.type == "delivery_failed" and "interrupted" in (e.reason or "") for e in detail.history)
+
+
+def test_demo_senders_stand_in_only_where_no_real_sender_is_configured(ctx: ServiceContext) -> None:
+    from otklik.demo.senders import DemoSender, with_demo_senders
+
+    real = RecordingSender()
+    senders = with_demo_senders({"vk": real})
+    assert senders["vk"] is real
+    assert isinstance(senders["telegram_bot"], DemoSender) and "hotline" not in senders
+    appeal_id = _register(ctx)
+    assert DeliveryWorker(ctx, senders).run_once() == 1
+    assert get_detail(ctx, appeal_id).deliveries[0].status == "sent" and len(real.sent) == 1

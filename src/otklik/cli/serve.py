@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from otklik.bootstrap import bootstrap
+from otklik.demo.senders import with_demo_senders
 from otklik.demo.stream import DemoStream
 from otklik.notify.registry import discover_senders
 from otklik.notify.worker import DeliveryWorker
@@ -32,7 +33,8 @@ def serve(
     configure_logging(settings.log_level, json=settings.log_json)
     ctx = bootstrap(settings)
     stop = threading.Event()
-    worker = DeliveryWorker(ctx, discover_senders(settings))
+    senders = discover_senders(settings)
+    worker = DeliveryWorker(ctx, with_demo_senders(senders) if demo else senders)
     threading.Thread(target=worker.run, args=(stop,), daemon=True, name="delivery-worker").start()
     start_jobs(discover_jobs(ctx), stop)
     if demo:
