@@ -20,10 +20,22 @@ class InProcessBus:
 
     synchronous = True
 
-    def __init__(self, ctx: ServiceContext, handlers: Mapping[str, Handler], *, batch: int = 100) -> None:
+    def __init__(
+        self, ctx: ServiceContext, handlers: Mapping[str, Handler], *, batch: int = 100, park_after: int = 5
+    ) -> None:
         self._ctx = ctx
         self._handlers = handlers
         self._batch = batch
+        self._park_after = park_after  # failed runs before an event is parked with its error
+
+    def _record_failure(self, event_id: int, error: Exception) -> None:
+        with self._ctx.uow() as uow:
+            parked = uow.outbox.record_failure(
+                event_id, error=repr(error)[:2000], park_after=self._park_after, at=self._ctx.clock.now()
+            )
+            uow.commit()
+        if parked:
+            log.error("bus.event_parked", event_id=event_id, attempts=self._park_after)
 
     def after_commit(self) -> None:
         self.drain()
@@ -42,8 +54,9 @@ class InProcessBus:
                 try:
                     if handler is not None:
                         handler(self._ctx, payload)
-                except Exception:
+                except Exception as error:
                     log.exception("bus.handler_failed", topic=event.topic, event_id=event.id)
+                    self._record_failure(event.id, error)
                     continue
                 with self._ctx.uow() as uow:
                     uow.outbox.claim(event.id, at=self._ctx.clock.now())

@@ -33,6 +33,19 @@ class OutboxRepository:
         query = select(outbox).where(outbox.c.dispatched_at.is_(None)).order_by(outbox.c.id).limit(limit)
         return [OutboxEvent(r["id"], r["topic"], r["payload"]) for r in self._session.execute(query).mappings()]
 
+    def record_failure(self, event_id: int, *, error: str, park_after: int, at: datetime) -> bool:
+        """Count a failed handler run; after `park_after` failures the event is parked (dispatched, with its
+        error) so one poison event does not run on every drain. True when it was parked."""
+        self._session.execute(
+            update(outbox).where(outbox.c.id == event_id).values(attempts=outbox.c.attempts + 1, last_error=error)
+        )
+        result = self._session.execute(
+            update(outbox)
+            .where(outbox.c.id == event_id, outbox.c.attempts >= park_after, outbox.c.dispatched_at.is_(None))
+            .values(dispatched_at=at)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
     def claim(self, event_id: int, *, at: datetime) -> bool:
         """True for exactly one caller, however many race for the same event."""
         result = self._session.execute(

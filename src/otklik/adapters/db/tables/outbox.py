@@ -13,6 +13,8 @@ outbox = Table(
     Column("payload", JsonColumn, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("dispatched_at", UtcDateTime),  # set by whoever claimed it; a broker relay or the in-process bus
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),  # failed handler runs
+    Column("last_error", Text),  # set with dispatched_at when the event was parked after too many failures
     Index("ix_outbox_pending", "dispatched_at", "id"),
 )
 
