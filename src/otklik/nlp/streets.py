@@ -23,6 +23,11 @@ _ADDRESS_AFTER = re.compile(
     r"(?P<name>[А-ЯЁ][а-яё]+(?:ая|ое|ий|ый|ой))\s+(?P<kind>улица|улице|шоссе|проспект|переулок|бульвар|набережная)"
     + _HOUSE
 )
+# People type fast: «ул.ленина 5», «пр-т мира». Only after an abbreviation — «на улице холодно» is no street.
+_ADDRESS_LOWER = re.compile(
+    r"(?i:(?<![\w-])(?P<kind>ул\.|пр-т\.?|просп\.|пер\.|пл\.|наб\.|мкр\.?))\s*(?P<name>[а-яё][а-яё-]{2,})(?![\w-])"
+    + _HOUSE
+)
 _LOWER_START = re.compile(r"^(?:\d{1,2}-?(?:го|й|я|ой)?\s)?[а-яё]")
 _STREET_NOUNS = ("ул", "улиц")
 _HINT = re.compile(r"(?i)ул|пр|пер|пл|ш\.|шосс|б-р|бульв|наб|проезд|мкр|микрор|тупик")
@@ -64,4 +69,13 @@ def find_address(text: str) -> Address | None:
         if match.re is _ADDRESS_AFTER and not match.group("kind").startswith("улиц"):
             street = f"{name} {match.group('kind')}"
         return Address(street, house.replace(" ", "") if house else None)
-    return None
+    return _lowercase_address(text)
+
+
+def _lowercase_address(text: str) -> Address | None:
+    match = _ADDRESS_LOWER.search(text)
+    if match is None:
+        return None
+    name = match.group("name").capitalize()
+    house = match.group("house")
+    return Address(_nominative(name, match.group("kind")), house.replace(" ", "") if house else None)
