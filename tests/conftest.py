@@ -4,19 +4,15 @@ a service context built by the real bootstrap, an HTTP client and a live server 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from channels.loopback import serve  # tests/ is on sys.path: the shared loopback server
 from otklik.bootstrap import bootstrap
 from otklik.clock import SystemClock
 from otklik.services.context import ServiceContext
@@ -97,29 +93,8 @@ def client(ctx: ServiceContext) -> Iterator[TestClient]:
         yield test_client
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(ctx: ServiceContext) -> Iterator[str]:
     """The real app under uvicorn on 127.0.0.1, for tests that need real HTTP and real concurrency."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    else:
-        raise RuntimeError("the live server did not start within 20 s")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(ctx)) as url:
+        yield url

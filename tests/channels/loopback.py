@@ -1,4 +1,5 @@
-"""Runs an ASGI app under uvicorn on 127.0.0.1 in a thread: the local protocol servers of channel tests."""
+"""Runs an ASGI app under uvicorn on 127.0.0.1 in a thread: our app for real-HTTP tests, and the local protocol
+servers of channel tests."""
 
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ from typing import Any
 import uvicorn
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
 def serve(app: Any) -> Iterator[str]:
     """The base URL of the running server; stopped when the block ends."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,12 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
+from channels.loopback import free_port
 
 # The models the suite already built (they are trained once per checkout, not per test).
 MODEL_DIR = str(Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")).resolve())
@@ -25,7 +19,7 @@ MODEL_DIR = str(Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")).resolve()
 
 @pytest.mark.usefixtures("session_ctx")  # builds the models once, before the server needs them
 def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, OTKLIK_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", OTKLIK_MODEL_DIR=MODEL_DIR)
     process = subprocess.Popen(
         [

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from mail_servers import DOVECOT_CONFIG, PASSWORD, USER, CapturingHandler, Dovecot, SmtpServer, free_port, wait_for_imap
+from mail_servers import DOVECOT_CONFIG, PASSWORD, USER, CapturingHandler, Dovecot, SmtpServer, wait_for_imap
 from pydantic import SecretStr
 
+from channels.loopback import free_port
 from otklik.channels.email.settings import EmailSettings
 
 

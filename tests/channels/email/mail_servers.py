@@ -19,12 +19,6 @@ import pytest
 USER, PASSWORD = "cur44@test.local", "imap-secret-44"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Dovecot:
     port: int
