@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body.
     auto_assign_threshold: float = Field(0.5, ge=0.0, le=1.0)
     # "inprocess": stages run right after the commit in the same process; "broker": workers consume the outbox.
+    # `otklik model train`: a person's routing decision counts half as much every so many days (practice changes).
+    route_half_life_days: float = Field(180.0, gt=0.0)
     bus: str = "inprocess"
     model_dir: Path = Path("var/models")
     max_text_length: int = 20_000

@@ -3,9 +3,13 @@ decisions are not (the models must not learn from themselves)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
+from otklik.clock import FrozenClock
+from otklik.domain.learning import ROUTE_WEIGHT
 from otklik.services.context import ServiceContext
 from otklik.services.learning import training_history
 
@@ -20,6 +24,7 @@ def _submit(client: TestClient, text: str) -> dict[str, object]:
 
 
 def test_history_holds_what_people_decided(client: TestClient, ctx: ServiceContext) -> None:
+    ctx.clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     machine = _submit(client, "Огромная яма на дороге по улице Советской в Шарье")
     corrected = _submit(client, "Во дворе на Мира в Буе третий день нет холодной воды")
     routed = _submit(client, "Разбита трасса Кострома — Шарья у поворота на Поназырево")
@@ -38,7 +43,7 @@ def test_history_holds_what_people_decided(client: TestClient, ctx: ServiceConte
 
     history = training_history(ctx)
     assert history.examples == [("Во дворе на Мира в Буе третий день нет холодной воды", "ЖКХ", "Плохое качество воды")]
-    assert history.routes == [("Разбита трасса Кострома — Шарья у поворота на Поназырево", "transport")]
+    assert history.routes == [("Разбита трасса Кострома — Шарья у поворота на Поназырево", "transport", ROUTE_WEIGHT)]
 
 
 def test_a_municipal_route_is_learned_as_the_place_administration(client: TestClient, ctx: ServiceContext) -> None:
@@ -49,4 +54,28 @@ def test_a_municipal_route_is_learned_as_the_place_administration(client: TestCl
     if move == "redirected" and (appeal.get("agency") or {}).get("id") == target:  # type: ignore[union-attr]
         target = "adm-34708000"
     assert client.post(url, json={"to": move, "actor": "модератор", "agency_id": target}).is_success
-    assert training_history(ctx).routes == [("Непонятно что случилось, помогите", "@municipality")]
+    assert [(text, label) for text, label, _ in training_history(ctx).routes] == [
+        ("Непонятно что случилось, помогите", "@municipality")
+    ]
+
+
+def _route(client: TestClient, text: str, agency_id: str) -> None:
+    appeal = _submit(client, text)
+    move = "assigned" if appeal["status"] == "needs_moderation" else "redirected"
+    response = client.post(
+        f"/api/v1/appeals/{appeal['id']}/transitions", json={"to": move, "actor": "модератор", "agency_id": agency_id}
+    )
+    assert response.is_success, response.text
+
+
+def test_older_routing_decisions_count_less(client: TestClient, ctx: ServiceContext) -> None:
+    clock = FrozenClock(datetime(2025, 1, 10, 9, 0, tzinfo=UTC))
+    ctx.clock = clock
+    _route(client, "Шлагбаум во дворе сломан, не открывается", "transport")
+    clock.advance(days=180)
+    _route(client, "Шлагбаум во дворе опять сломан", "housing-inspection")
+    clock.advance(days=180)
+
+    weights = {label: weight for _, label, weight in training_history(ctx, half_life_days=180).routes}
+    assert weights["housing-inspection"] == pytest.approx(ROUTE_WEIGHT / 2)
+    assert weights["transport"] == pytest.approx(ROUTE_WEIGHT / 4)

@@ -59,8 +59,9 @@ def train(
 
 def _retrain_production(out: Path | None) -> None:
     """Seed data plus the system's history (moderators' corrections, people's routing) from the database."""
-    ctx = bootstrap(load_settings())
-    history = training_history(ctx)
+    settings = load_settings()
+    ctx = bootstrap(settings)
+    history = training_history(ctx, half_life_days=settings.route_half_life_days)
     typer.echo(f"from the system's history: {len(history.examples)} corrections, {len(history.routes)} routes")
     models = train_production_models(history.examples, extra_routes=history.routes, reference=ctx.reference)
     target = save_current(models, out)

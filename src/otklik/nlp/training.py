@@ -86,14 +86,15 @@ def _valid_corrections(
 def train_production_models(
     extra_examples: Iterable[tuple[str, str, str]] = (),
     *,
-    extra_routes: Iterable[tuple[str, str]] = (),
+    extra_routes: Iterable[tuple[str, str, float]] = (),
     reference: ReferenceData | None = None,
 ) -> EngineModels:
     """All models of the engine from the shipped seed data plus the system's own history.
 
     extra_examples: moderators' corrections as (text, group, topic) — topic may be "" for group only;
-    extra_routes: past assignments as (text, agency label) where the label is an agency id or «@municipality»
-    (callers map municipal administrations to «@municipality»). Deterministic: fixed seeds, sorted labels.
+    extra_routes: past assignments as (text, agency label, weight) where the label is an agency id or «@municipality»
+    (callers map municipal administrations to «@municipality») and the weight says how much the decision counts
+    against a seed example's 1 (callers make recent decisions count more). Deterministic: fixed seeds, sorted labels.
     """
     started = time.perf_counter()
     seeds = {e.text for e in corpora.seed_examples()}
@@ -107,9 +108,10 @@ def train_production_models(
     )
     appeal_texts, appeal_labels, appeal_weights = appeal_corpus()
     tox_texts, tox_labels = toxicity_corpus()
-    routes = corpora.routing_examples() + [(clean_text(t), a) for t, a in extra_routes if t and a]
+    routes = [(t, a, 1.0) for t, a in corpora.routing_examples()]
+    routes += [(clean_text(t), a, w) for t, a, w in extra_routes if t and a and w > 0]
     featurizer = Featurizer()
-    rows = _Rows(featurizer, [*appeal_texts, *tox_texts, *(e.text for e in rubric), *(t for t, _ in routes)])
+    rows = _Rows(featurizer, [*appeal_texts, *tox_texts, *(e.text for e in rubric), *(t for t, _, _ in routes)])
     topical = [e for e in rubric if e.topic]
     models = EngineModels(
         featurizer=featurizer,
@@ -121,8 +123,10 @@ def train_production_models(
             [topic_label(e.group, e.topic) for e in topical],
             np.array([w for w, e in zip(rubric_weights, rubric, strict=True) if e.topic]),
         ),
-        router=LinearHead(c=0.5).fit(rows([t for t, _ in routes]), [a for _, a in routes])
-        if len({a for _, a in routes}) >= 2
+        router=LinearHead(c=0.5).fit(
+            rows([t for t, _, _ in routes]), [a for _, a, _ in routes], np.array([w for _, _, w in routes])
+        )
+        if len({a for _, a, _ in routes}) >= 2
         else None,
     )
     models.info = {

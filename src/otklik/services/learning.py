@@ -6,20 +6,28 @@ from dataclasses import dataclass
 
 from otklik.domain.agency import AgencyLevel
 from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
+from otklik.domain.learning import DEFAULT_ROUTE_HALF_LIFE_DAYS, route_weight
 from otklik.services.context import ServiceContext
 
 
 @dataclass(frozen=True)
 class History:
     examples: list[tuple[str, str, str]]  # (text, group, topic) corrected by moderators
-    routes: list[tuple[str, str]]  # (text, agency id or «@municipality») decided by people
+    routes: list[tuple[str, str, float]]  # (text, agency id or «@municipality», weight) decided by people
 
 
-def training_history(ctx: ServiceContext) -> History:
+def training_history(ctx: ServiceContext, *, half_life_days: float = DEFAULT_ROUTE_HALF_LIFE_DAYS) -> History:
+    now = ctx.clock.now()
     with ctx.uow(readonly=True) as uow:
         examples = uow.appeals.corrected_labels()
         routes = uow.appeals.human_routes()
-    return History(examples, [(text, _route_label(ctx, agency_id)) for text, agency_id in routes])
+    return History(
+        examples,
+        [
+            (text, _route_label(ctx, agency_id), route_weight(decided_at, now, half_life_days))
+            for text, agency_id, decided_at in routes
+        ],
+    )
 
 
 def _route_label(ctx: ServiceContext, agency_id: str) -> str:

@@ -122,17 +122,27 @@ class AppealRepository:
         )
         return [(text, group, topic or "") for text, group, topic in self._session.execute(query)]
 
-    def human_routes(self) -> list[tuple[str, str]]:
-        """(text, agency id) of appeals a person assigned or redirected: past decisions for the learned router."""
-        by_people = select(appeal_events.c.appeal_id).where(
-            appeal_events.c.type == "status_changed",
-            appeal_events.c.to_status.in_(["assigned", "redirected"]),
-            appeal_events.c.actor != "system",
+    def human_routes(self) -> list[tuple[str, str, datetime]]:
+        """(text, agency id, when) of appeals a person assigned or redirected: past decisions for the learned router.
+
+        `when` is the latest such decision, so the router can weigh recent practice above old practice."""
+        by_people = (
+            select(appeal_events.c.appeal_id, func.max(appeal_events.c.at).label("decided_at"))
+            .where(
+                appeal_events.c.type == "status_changed",
+                appeal_events.c.to_status.in_(["assigned", "redirected"]),
+                appeal_events.c.actor != "system",
+            )
+            .group_by(appeal_events.c.appeal_id)
+            .subquery()
         )
-        query = select(appeals.c.text, appeals.c.agency_id).where(
-            appeals.c.id.in_(by_people), appeals.c.agency_id.is_not(None)
+        query = (
+            select(appeals.c.text, appeals.c.agency_id, by_people.c.decided_at)
+            .join(by_people, by_people.c.appeal_id == appeals.c.id)
+            .where(appeals.c.agency_id.is_not(None))
+            .order_by(appeals.c.id)
         )
-        return [(text, agency_id) for text, agency_id in self._session.execute(query)]
+        return [(text, agency_id, decided_at) for text, agency_id, decided_at in self._session.execute(query)]
 
     def citizen_of(self, channel: str, channel_user_id: str) -> Citizen | None:
         return self._first((citizens.c.channel == channel) & (citizens.c.channel_user_id == channel_user_id))
