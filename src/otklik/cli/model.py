@@ -7,6 +7,8 @@ from pathlib import Path
 
 import joblib
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from otklik.bootstrap import bootstrap
 from otklik.nlp.ensemble import train_ensemble
@@ -18,6 +20,7 @@ from otklik.services.learning import training_history
 from otklik.settings import load_settings
 
 app = typer.Typer(help="Модели понимания текста: обучение и оценка.", no_args_is_help=True)
+console = Console(stderr=True)  # progress on stderr: stdout keeps the machine-readable lines
 
 
 def _predictor(
@@ -51,7 +54,8 @@ def train(
     if len(set(labels)) < 2:
         raise typer.BadParameter("нужно минимум две разные метки")
     fine = _fine(data, text_column, label_column, fine_column)
-    model = train_csv_model(texts, labels, text_column, label_column, fine_labels=fine)
+    with console.status(f"обучение на {len(texts)} строках…"):
+        model = train_csv_model(texts, labels, text_column, label_column, fine_labels=fine)
     target = out or model_dir() / data.stem
     save_atomically(model, target)
     typer.echo(f"model: {target} (rows: {len(texts)}, classes: {len(model.head.classes_)})")
@@ -63,7 +67,8 @@ def _retrain_production(out: Path | None) -> None:
     ctx = bootstrap(settings)
     history = training_history(ctx, half_life_days=settings.route_half_life_days)
     typer.echo(f"from the system's history: {len(history.examples)} corrections, {len(history.routes)} routes")
-    models = train_production_models(history.examples, extra_routes=history.routes, reference=ctx.reference)
+    with console.status("обучение рабочих моделей (≈ 30 с)…"):
+        models = train_production_models(history.examples, extra_routes=history.routes, reference=ctx.reference)
     target = save_current(models, out)
     typer.echo(f"production models: {target} ({models.info})")
 
@@ -82,9 +87,13 @@ def evaluate(
     if cv:
         if cv < 2 or cv > len(texts):
             raise typer.BadParameter("--cv: от 2 до числа строк")
-        scores = cross_validate(
-            texts, labels, _predictor, cv, fine_labels=_fine(data, text_column, label_column, fine_column)
-        )
+        fine = _fine(data, text_column, label_column, fine_column)
+        columns = (TextColumn("перекрёстная проверка"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("cv", total=cv)
+            scores = cross_validate(
+                texts, labels, _predictor, cv, fine_labels=fine, on_fold=lambda: progress.advance(task)
+            )
     else:
         if model is None:
             raise typer.BadParameter("дайте --model или --cv K")
@@ -103,6 +112,7 @@ def build(directory: Path = typer.Option(None, "--dir", help="Каталог м�
     from otklik.nlp.factory import cached_gazetteer
     from otklik.reference.files import load_reference
 
-    models = production_models(directory)
-    cached_gazetteer(load_reference(), directory)
+    with console.status("сборка моделей и словаря мест…"):
+        models = production_models(directory)
+        cached_gazetteer(load_reference(), directory)
     typer.echo(f"models ready in {model_dir(directory)} ({models.info})")

@@ -77,10 +77,12 @@ def cross_validate(
     folds: int = 5,
     *,
     fine_labels: Sequence[str] | None = None,
+    on_fold: Callable[[], None] | None = None,
 ) -> Scores:
     """Out-of-fold predictions of `train` (fit → predict function), scored once over all rows.
 
     With `fine_labels`, `train` is a `FineTrainer` and gets them for the training rows of each fold only.
+    `on_fold` is called after each fold (a progress bar).
     """
     y = np.asarray(labels, dtype=object)
     _, counts = np.unique(y.astype(str), return_counts=True)
@@ -94,13 +96,25 @@ def cross_validate(
         warnings.simplefilter("ignore", UserWarning)
         splits = list(splitter.split(np.zeros(len(y)), y.astype(str)))
     for train_index, test_index in splits:
-        if len(set(y[train_index])) < 2:
-            predicted[test_index] = y[train_index][0]
-            continue
-        fold_texts, fold_labels = [texts[i] for i in train_index], [str(v) for v in y[train_index]]
-        if fine_labels is None:
-            predict = cast(Trainer, train)(fold_texts, fold_labels)
-        else:
-            predict = cast(FineTrainer, train)(fold_texts, fold_labels, [fine_labels[i] for i in train_index])
-        predicted[test_index] = list(predict([texts[i] for i in test_index]))
+        predicted[test_index] = _fold_predictions(texts, y, train, train_index, test_index, fine_labels)
+        if on_fold is not None:
+            on_fold()
     return score([str(v) for v in y], [str(v) for v in predicted])
+
+
+def _fold_predictions(
+    texts: Sequence[str],
+    y: np.ndarray,
+    train: Trainer | FineTrainer,
+    train_index: np.ndarray,
+    test_index: np.ndarray,
+    fine_labels: Sequence[str] | None,
+) -> list[str]:
+    if len(set(y[train_index])) < 2:
+        return [str(y[train_index][0])] * len(test_index)
+    fold_texts, fold_labels = [texts[i] for i in train_index], [str(v) for v in y[train_index]]
+    if fine_labels is None:
+        predict = cast(Trainer, train)(fold_texts, fold_labels)
+    else:
+        predict = cast(FineTrainer, train)(fold_texts, fold_labels, [fine_labels[i] for i in train_index])
+    return [str(v) for v in predict([texts[i] for i in test_index])]

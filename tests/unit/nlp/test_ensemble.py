@@ -69,5 +69,7 @@ def test_cross_validation_hands_fine_labels_of_training_rows_only() -> None:
         seen.append(len(fine))
         return train_ensemble(fold_texts, labels, fine_labels=fine).predict
 
-    scores = cross_validate(texts, groups, trainer, 4, fine_labels=topics)
+    folds_done: list[int] = []
+    scores = cross_validate(texts, groups, trainer, 4, fine_labels=topics, on_fold=lambda: folds_done.append(len(seen)))
     assert seen == [30, 30, 30, 30] and scores.accuracy >= 0.9
+    assert folds_done == [1, 2, 3, 4]  # the progress callback runs after each fold's model, once per fold
