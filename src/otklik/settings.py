@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from otklik.domain.learning import DEFAULT_ROUTE_HALF_LIFE_DAYS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OTKLIK_", env_file=".env", extra="ignore")
@@ -23,9 +25,9 @@ class Settings(BaseSettings):
     # --- processing ----------------------------------------------------------------------------------------
     # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body.
     auto_assign_threshold: float = Field(0.5, ge=0.0, le=1.0)
-    # "inprocess": stages run right after the commit in the same process; "broker": workers consume the outbox.
     # `otklik model train`: a person's routing decision counts half as much every so many days (practice changes).
-    route_half_life_days: float = Field(180.0, gt=0.0)
+    route_half_life_days: float = Field(DEFAULT_ROUTE_HALF_LIFE_DAYS, gt=0.0)
+    # "inprocess": stages run right after the commit in the same process; "broker": workers consume the outbox.
     bus: str = "inprocess"
     model_dir: Path = Path("var/models")
     max_text_length: int = 20_000

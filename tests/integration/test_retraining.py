@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from integration.people import route_by_hand, submit
 from otklik.cli.main import app
 from otklik.clock import FrozenClock, SystemClock
 from otklik.nlp.model_store import MODEL_FILE
@@ -27,28 +28,16 @@ OLD_PRACTICE = [
 NEW_PRACTICE = ["Шлагбаум во дворе опять сломан, не открывается", "Шлагбаум на въезде во двор снова не работает"]
 
 
-def _route(client: TestClient, text: str, agency_id: str) -> None:
-    appeal = client.post("/api/v1/appeals", json={"text": text, "citizen": {"name": "Анна"}}).json()
-    move = "assigned" if appeal["status"] == "needs_moderation" else "redirected"
-    response = client.post(
-        f"/api/v1/appeals/{appeal['id']}/transitions", json={"to": move, "actor": "модератор", "agency_id": agency_id}
-    )
-    assert response.is_success, response.text
-
-
 def test_retraining_follows_the_current_routing_practice(
     client: TestClient, ctx: ServiceContext, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx.clock = FrozenClock(datetime(2024, 11, 1, 9, 0, tzinfo=UTC))
     for text in OLD_PRACTICE:
-        _route(client, text, "transport")
+        route_by_hand(client, submit(client, text), "transport")
     ctx.clock = SystemClock()
     for text in NEW_PRACTICE:
-        _route(client, text, "housing-inspection")
-    appeal = client.post(
-        "/api/v1/appeals",
-        json={"text": "Во дворе поставили шлагбаум без согласия жильцов", "citizen": {"name": "Олег"}},
-    ).json()
+        route_by_hand(client, submit(client, text), "housing-inspection")
+    appeal = submit(client, "Во дворе поставили шлагбаум без согласия жильцов")
     fix = {"actor": "модератор", "group": "ЖКХ", "topic": "Жалобы на управляющие компании"}
     assert client.post(f"/api/v1/appeals/{appeal['id']}/corrections", json=fix).is_success
 
