@@ -18,10 +18,16 @@ from otklik.clock import SystemClock
 from otklik.services.context import ServiceContext
 from otklik.settings import Settings
 from otklik.web.app import create_app
+from staff_support import StaffTeam
 
 PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
 RUNTIME_TABLES = (
+    "deadline_reminders",
+    "staff_sessions",
+    "login_failures",
+    "api_tokens",
+    "staff_users",
     "portal_attachments",
     "portal_submissions",
     "portal_sessions",
@@ -63,7 +69,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, model_dir=Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")))
+    # bcrypt cost 4 in tests: the same code path, a thousandth of the time.
+    return Settings(
+        database_url=database_url,
+        model_dir=Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")),
+        password_rounds=4,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +99,23 @@ def _empty_runtime_tables(ctx: ServiceContext) -> None:
 
 
 @pytest.fixture
-def client(ctx: ServiceContext) -> Iterator[TestClient]:
+def staff_team(ctx: ServiceContext) -> StaffTeam:
+    """One signed-in person per role (and a foreign district and body), created through the real services."""
+    return StaffTeam(ctx)
+
+
+@pytest.fixture
+def client(ctx: ServiceContext, staff_team: StaffTeam) -> Iterator[TestClient]:
+    """The service as the center's administrator sees it: most tests exercise what the system does for a person
+    with every right. Access itself is tested with `anonymous_client` and `staff_team`'s per-role tokens; posting
+    messages needs a gateway token (`staff_team.gateway`)."""
+    app = create_app(ctx)
+    with TestClient(app, raise_server_exceptions=False, headers=staff_team.headers("admin")) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def anonymous_client(ctx: ServiceContext) -> Iterator[TestClient]:
     with TestClient(create_app(ctx), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -42,7 +42,18 @@ class Settings(BaseSettings):
     delivery_sending_timeout_seconds: float = 300.0
 
     # --- security ------------------------------------------------------------------------------------------
-    api_key: SecretStr | None = None  # for Open311 POST and operator APIs; None disables the check in dev
+    # The key of Open311 POST and the hotline operator API. Unset, those write APIs refuse (closed by default);
+    # integration tokens (`otklik tokens create`) with the scope `open311` or `hotline` work as keys too.
+    api_key: SecretStr | None = None
+    # Staff sign-in: UI session (cookie) and API bearer token lifetimes, bcrypt cost, throttling of failed logins.
+    session_hours: float = Field(10.0, gt=0)  # a working day: the cookie session ends in the evening
+    access_token_minutes: int = Field(60, ge=1, le=24 * 60)  # `POST /api/v1/auth/token`'s expires_in
+    password_rounds: int = Field(12, ge=4, le=16)
+    login_max_failures: int = Field(5, ge=1)  # per login within the window; then 429 until the window passes
+    login_max_failures_per_client: int = Field(30, ge=1)  # per address: a spray over many logins
+    login_window_minutes: int = Field(15, ge=1)
+    # "auto": the session cookie is Secure when the request came over https (directly or via X-Forwarded-Proto).
+    cookie_secure: str = Field("auto", pattern="^(auto|always|never)$")
 
     # --- web -----------------------------------------------------------------------------------------------
     host: str = "127.0.0.1"

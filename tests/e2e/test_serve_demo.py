@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     base = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: output.extend(line.decode() for line in process.stdout), daemon=True)  # type: ignore[union-attr]
+    reader.start()
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -51,21 +56,58 @@ def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
                 time.sleep(0.2)
         else:
             raise AssertionError("the service did not answer within 120 s")
-        first = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}).json()["total"]
+        assert httpx.get(f"{base}/api/v1/appeals").status_code == 401, "the staff API is closed to anonymous readers"
+        seats = _demo_seats(output)
+        assert {"demo.admin", "demo.moderator", "demo.sharya", "demo.executor", "demo.head", "demo.analyst"} <= set(
+            seats
+        ), output
+        admin = _bearer(base, "demo.admin", seats["demo.admin"])
+        first = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}, headers=admin).json()["total"]
         assert first >= 15, "the demo backlog should have registered appeals (some demo messages are chatter)"
         time.sleep(1.5)
-        later = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}).json()["total"]
+        later = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}, headers=admin).json()["total"]
         assert later > first, "the live demo stream keeps writing"
-        page = httpx.get(f"{base}/").text
-        assert "Отклик" in page and "44-20" in page
+        sharya = _bearer(base, "demo.sharya", seats["demo.sharya"])
+        theirs = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 200}, headers=sharya).json()["items"]
+        assert {a["municipality"] for a in theirs} <= {"Шарья"}, "a district office sees its municipality only"
+        with httpx.Client(base_url=base) as browser:
+            assert browser.get("/", follow_redirects=True).url.path == "/ui/login"
+            form = browser.get("/ui/login").text
+            login_csrf = form.split('name="login_csrf" value="')[1].split('"')[0]
+            signed = browser.post(
+                "/ui/login",
+                data={"username": "demo.admin", "password": seats["demo.admin"], "login_csrf": login_csrf},
+                follow_redirects=True,
+            )
+            assert signed.status_code == 200 and "Отклик" in signed.text and "44-20" in signed.text
         metrics = httpx.get(f"{base}/metrics/").text
         assert "otklik_request_seconds" in metrics
         spec = httpx.get(f"{base}/openapi.json").json()
         assert "/api/v1/appeals/{appeal_id}/transitions" in spec["paths"]
     finally:
         process.terminate()
-        output = process.communicate(timeout=20)[0].decode()
-    assert "Traceback" not in output, output[-3000:]
+        process.wait(timeout=20)
+        reader.join(timeout=5)
+    text = "".join(output)
+    assert "Traceback" not in text, text[-3000:]
+
+
+def _demo_seats(output: list[str]) -> dict[str, str]:
+    """login → password from the seat lines `otklik serve --demo` prints at start."""
+    seats = {}
+    for line in list(output):
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].startswith("demo.") and parts[1].startswith("demo-"):
+            seats[parts[0]] = parts[1]
+    return seats
+
+
+def _bearer(base: str, login: str, password: str) -> dict[str, str]:
+    response = httpx.post(f"{base}/api/v1/auth/token", data={"username": login, "password": password})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] > 0
+    return {"Authorization": f"Bearer {body['access_token']}"}
 
 
 def test_db_upgrade_and_seed_commands_are_idempotent(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ def route_by_hand(client: TestClient, appeal: dict[str, object], agency_id: str)
     """A moderator assigns an appeal from the queue; one the machine already assigned is redirected."""
     move = "assigned" if appeal["status"] == "needs_moderation" else "redirected"
     response = client.post(
-        f"/api/v1/appeals/{appeal['id']}/transitions", json={"to": move, "actor": "модератор", "agency_id": agency_id}
+        f"/api/v1/appeals/{appeal['id']}/transitions",
+        json={"to": move, "agency_id": agency_id, "reason": "не та компетенция"},
     )
     assert response.is_success, response.text

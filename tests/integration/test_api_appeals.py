@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from otklik.clock import FrozenClock
 from otklik.services.context import ServiceContext
+from staff_support import StaffTeam
 
 pytestmark = pytest.mark.db
 
@@ -70,26 +71,26 @@ def test_status_machine_walk_and_illegal_transition(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     url = f"/api/v1/appeals/{appeal['id']}/transitions"
     if appeal["status"] == "needs_moderation":
-        assert client.post(url, json={"to": "assigned", "actor": "модератор", "agency_id": "adm-34730000"}).is_success
-    illegal = client.post(url, json={"to": "closed", "actor": "исполнитель"})
+        assert client.post(url, json={"to": "assigned", "agency_id": "adm-34730000"}).is_success
+    illegal = client.post(url, json={"to": "closed"})
     assert illegal.status_code == 409
     assert illegal.headers["content-type"].startswith("application/problem+json")
     assert "closed" in illegal.json()["detail"]
     for to in ("in_progress", "answered", "resolved", "closed"):
-        response = client.post(url, json={"to": to, "actor": "исполнитель", "reason": "проверка"})
+        response = client.post(url, json={"to": to, "reason": "проверка"})
         assert response.status_code == 200, response.text
     history = client.get(f"/api/v1/appeals/{appeal['id']}").json()["history"]
     moves = [(e["from_status"], e["to_status"], e["actor"]) for e in history if e["type"] == "status_changed"]
-    assert moves[-1] == ("resolved", "closed", "исполнитель")
+    assert moves[-1] == ("resolved", "closed", "Админов Антон (admin)"), "the actor is the signed-in person"
 
 
 def test_redirect_keeps_the_chain(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     url = f"/api/v1/appeals/{appeal['id']}/transitions"
-    client.post(url, json={"to": "assigned", "actor": "модератор", "agency_id": "adm-34730000"})
+    client.post(url, json={"to": "assigned", "agency_id": "adm-34730000"})
     response = client.post(
         url,
-        json={"to": "redirected", "actor": "исполнитель", "agency_id": "transport", "reason": "региональная дорога"},
+        json={"to": "redirected", "agency_id": "transport", "reason": "региональная дорога"},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -101,8 +102,8 @@ def test_redirect_keeps_the_chain(client: TestClient) -> None:
 def test_reject_needs_a_reason(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     url = f"/api/v1/appeals/{appeal['id']}/transitions"
-    assert client.post(url, json={"to": "rejected", "actor": "модератор"}).status_code == 422
-    ok = client.post(url, json={"to": "rejected", "actor": "модератор", "reject_reason": "spam"})
+    assert client.post(url, json={"to": "rejected"}).status_code == 422
+    ok = client.post(url, json={"to": "rejected", "reject_reason": "spam"})
     assert ok.status_code == 200 and ok.json()["reject_reason"] == "spam"
 
 
@@ -110,9 +111,9 @@ def test_reply_rate_and_reopen(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     base = f"/api/v1/appeals/{appeal['id']}"
     if appeal["status"] == "needs_moderation":
-        client.post(f"{base}/transitions", json={"to": "assigned", "actor": "м", "agency_id": "adm-34730000"})
+        client.post(f"{base}/transitions", json={"to": "assigned", "agency_id": "adm-34730000"})
     assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).status_code == 422
-    final = client.post(f"{base}/replies", json={"kind": "final", "text": "Яма заделана 27.11.", "author": "ОМСУ"})
+    final = client.post(f"{base}/replies", json={"kind": "final", "text": "Яма заделана 27.11."})
     assert final.status_code == 201 and final.json()["status"] == "resolved"
     rated = client.post(f"{base}/ratings", json={"score": 2, "solved": False, "comment": "яма на месте"})
     assert rated.status_code == 201
@@ -125,8 +126,8 @@ def test_an_answer_is_rated_once(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     base = f"/api/v1/appeals/{appeal['id']}"
     if appeal["status"] == "needs_moderation":
-        client.post(f"{base}/transitions", json={"to": "assigned", "actor": "м", "agency_id": "adm-34730000"})
-    client.post(f"{base}/replies", json={"kind": "final", "text": "Сделано.", "author": "ОМСУ"})
+        client.post(f"{base}/transitions", json={"to": "assigned", "agency_id": "adm-34730000"})
+    client.post(f"{base}/replies", json={"kind": "final", "text": "Сделано."})
     assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).json()["status"] == "closed"
     again = client.post(f"{base}/ratings", json={"score": 1, "solved": True})
     assert again.status_code == 409 and "already rated" in again.json()["detail"]
@@ -135,12 +136,11 @@ def test_an_answer_is_rated_once(client: TestClient) -> None:
 def test_moderator_correction_is_recorded_and_proposes_the_body(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json=dict(PORTAL, text="Непонятное обращение про что-то в Буе")).json()
     url = f"/api/v1/appeals/{appeal['id']}/corrections"
-    bad = client.post(url, json={"actor": "модератор", "group": "ЖКХ", "topic": "Ремонт дороги"})
+    bad = client.post(url, json={"group": "ЖКХ", "topic": "Ремонт дороги"})
     assert bad.status_code == 422 and "not in group" in bad.json()["detail"]
     fixed = client.post(
         url,
         json={
-            "actor": "модератор",
             "group": "ЖКХ",
             "topic": "Отсутствие холодной воды",
             "municipality_id": "34705000",
@@ -157,16 +157,19 @@ def test_moderator_correction_is_recorded_and_proposes_the_body(client: TestClie
         assert body["agency"]["id"] == "adm-34705000"
     assert (
         client.post(
-            url, json={"actor": "м", "group": "ЖКХ", "topic": "Отсутствие холодной воды", "municipality_id": "34705000"}
+            url, json={"group": "ЖКХ", "topic": "Отсутствие холодной воды", "municipality_id": "34705000"}
         ).status_code
         == 422
     )
 
 
-def test_overdue_is_shown_while_the_appeal_is_open(client: TestClient, ctx: ServiceContext) -> None:
+def test_overdue_is_shown_while_the_appeal_is_open(
+    client: TestClient, ctx: ServiceContext, staff_team: StaffTeam
+) -> None:
     appeal = client.post("/api/v1/appeals", json=PORTAL).json()
     assert appeal["overdue"] is False
     ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) + timedelta(minutes=1))
+    client.headers.update(staff_team.sign_in_again("admin"))  # days later: yesterday's token has expired
     assert client.get(f"/api/v1/appeals/{appeal['id']}").json()["overdue"] is True
     assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 1
     ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) - timedelta(minutes=1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from staff_support import StaffTeam
+
 pytestmark = pytest.mark.db
 
 MESSAGE = {
@@ -38,22 +40,26 @@ def _problem(response: object) -> dict[str, object]:
         ({"external_id": "   "}, 422, "external_id"),
     ],
 )
-def test_bad_messages_are_refused_with_a_reason(client: TestClient, change: dict, status: int, fragment: str) -> None:
-    response = client.post("/api/v1/messages", json={**MESSAGE, **change})
+def test_bad_messages_are_refused_with_a_reason(
+    client: TestClient, staff_team: StaffTeam, change: dict, status: int, fragment: str
+) -> None:
+    response = client.post("/api/v1/messages", headers=staff_team.gateway, json={**MESSAGE, **change})
     assert response.status_code == status
     assert fragment in str(_problem(response)["detail"])
     assert client.get("/api/v1/appeals").json()["total"] == 0
 
 
-def test_missing_text_names_the_field(client: TestClient) -> None:
+def test_missing_text_names_the_field(client: TestClient, staff_team: StaffTeam) -> None:
     body = {k: v for k, v in MESSAGE.items() if k != "text"}
-    problem = _problem(client.post("/api/v1/messages", json=body))
+    problem = _problem(client.post("/api/v1/messages", headers=staff_team.gateway, json=body))
     assert "text" in str(problem["detail"])
 
 
-def test_malformed_json_is_a_400(client: TestClient) -> None:
+def test_malformed_json_is_a_400(client: TestClient, staff_team: StaffTeam) -> None:
     response = client.post(
-        "/api/v1/messages", content=b'{"channel": "vk", ', headers={"content-type": "application/json"}
+        "/api/v1/messages",
+        content=b'{"channel": "vk", ',
+        headers={"content-type": "application/json", **staff_team.gateway},
     )
     assert response.status_code == 400
     assert _problem(response)["title"] == "Malformed JSON"
@@ -69,12 +75,12 @@ def test_unknown_filters_are_refused(client: TestClient) -> None:
 
 def test_unknown_appeal_is_404(client: TestClient) -> None:
     assert client.get("/api/v1/appeals/999999").status_code == 404
-    assert client.post("/api/v1/appeals/999999/transitions", json={"to": "closed", "actor": "x"}).status_code == 404
+    assert client.post("/api/v1/appeals/999999/transitions", json={"to": "closed"}).status_code == 404
 
 
 def test_unknown_target_status_and_agency(client: TestClient) -> None:
     appeal = client.post("/api/v1/appeals", json={"text": "Нет воды в Буе", "citizen": {"name": "A"}}).json()
     url = f"/api/v1/appeals/{appeal['id']}/transitions"
-    assert "unknown status" in str(_problem(client.post(url, json={"to": "done", "actor": "x"}))["detail"])
-    response = client.post(url, json={"to": "redirected", "actor": "x", "agency_id": "nope"})
+    assert "unknown status" in str(_problem(client.post(url, json={"to": "done"}))["detail"])
+    response = client.post(url, json={"to": "redirected", "agency_id": "nope"})
     assert "unknown agency" in str(_problem(response)["detail"])

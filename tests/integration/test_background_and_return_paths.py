@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from otklik.domain.access import SYSTEM
 from otklik.domain.channels import Channel
 from otklik.domain.message import Author, InboundMessage
 from otklik.services.appeals import get_detail
@@ -30,12 +31,12 @@ def _call(ctx: ServiceContext, external_id: str, email: str | None) -> int:
 
 
 def test_a_caller_with_an_email_gets_notices_by_email(ctx: ServiceContext) -> None:
-    deliveries = get_detail(ctx, _call(ctx, "card-1", "maria@example.org")).deliveries
+    deliveries = get_detail(ctx, SYSTEM, _call(ctx, "card-1", "maria@example.org")).deliveries
     assert [(d.channel, d.kind) for d in deliveries] == [("email", "ack")]
 
 
 def test_a_caller_without_an_email_is_called_back_not_spammed_with_dead_letters(ctx: ServiceContext) -> None:
-    detail = get_detail(ctx, _call(ctx, "card-2", None))
+    detail = get_detail(ctx, SYSTEM, _call(ctx, "card-2", None))
     assert detail.deliveries == []
     assert not [e for e in detail.history if e.type == "delivery_failed"]
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from otklik.clock import FrozenClock
+from otklik.domain.access import SYSTEM
 from otklik.domain.channels import Channel
 from otklik.domain.message import Author, InboundMessage
 from otklik.notify.sender import OutboundNotice, PermanentDeliveryError, TransientDeliveryError
@@ -60,7 +61,7 @@ def test_acknowledgement_goes_out_once_even_with_two_workers(ctx: ServiceContext
     notice = sender.sent[0]
     assert notice.kind == "ack" and "44-" in notice.text and "Ответ ожидается" in notice.text
     assert notice.recipient["context"] == {"owner_id": -1, "post_id": 5, "comment_id": 9}
-    delivery = get_detail(ctx, appeal_id).deliveries[0]
+    delivery = get_detail(ctx, SYSTEM, appeal_id).deliveries[0]
     assert (delivery.status, delivery.external_ref, delivery.attempts) == ("sent", "ref-1", 1)
 
 
@@ -80,7 +81,7 @@ def test_permanent_failure_is_a_dead_letter_in_the_history(ctx: ServiceContext) 
     appeal_id = _register(ctx)
     sender = RecordingSender(failures=[PermanentDeliveryError("the user blocked the bot")])
     DeliveryWorker(ctx, {"vk": sender}).run_once()
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert detail.deliveries[0].status == "dead"
     failed = [e for e in detail.history if e.type == "delivery_failed"]
     assert len(failed) == 1 and "blocked" in (failed[0].reason or "")
@@ -96,14 +97,14 @@ def test_retries_end_in_a_dead_letter(ctx: ServiceContext) -> None:
     for _ in range(attempts):
         worker.run_once()
         clock.advance(days=1)
-    assert get_detail(ctx, appeal_id).deliveries[0].status == "dead"
+    assert get_detail(ctx, SYSTEM, appeal_id).deliveries[0].status == "dead"
     assert not sender.sent
 
 
 def test_channel_without_a_sender_is_reported_not_retried(ctx: ServiceContext) -> None:
     appeal_id = _register(ctx)
     DeliveryWorker(ctx, {}).run_once()
-    delivery = get_detail(ctx, appeal_id).deliveries[0]
+    delivery = get_detail(ctx, SYSTEM, appeal_id).deliveries[0]
     assert delivery.status == "dead" and "no sender" in (delivery.last_error or "")
 
 
@@ -117,10 +118,10 @@ def test_rate_limit_holds_back_the_rest(ctx: ServiceContext) -> None:
 
 def test_processing_a_message_twice_changes_nothing(ctx: ServiceContext) -> None:
     appeal_id = _register(ctx)
-    detail_before = get_detail(ctx, appeal_id)
+    detail_before = get_detail(ctx, SYSTEM, appeal_id)
     message_id = detail_before.appeal.message_id
     process_message(ctx, message_id)  # a broker redelivering "message.received"
-    detail_after = get_detail(ctx, appeal_id)
+    detail_after = get_detail(ctx, SYSTEM, appeal_id)
     assert len(detail_after.history) == len(detail_before.history)
     assert len(detail_after.deliveries) == 1
 
@@ -133,7 +134,7 @@ class DeduplicatingSender(RecordingSender):
 def _interrupt_ack(ctx: ServiceContext, clock: FrozenClock) -> int:
     """A worker claims the acknowledgement and dies before it can record the result."""
     appeal_id = _register(ctx)
-    delivery = get_detail(ctx, appeal_id).deliveries[0]
+    delivery = get_detail(ctx, SYSTEM, appeal_id).deliveries[0]
     with ctx.uow() as uow:
         assert uow.deliveries.claim(delivery.id, attempts=delivery.attempts, at=clock.now())
         uow.commit()
@@ -149,7 +150,7 @@ def test_interrupted_send_is_resent_where_the_channel_drops_repeats(ctx: Service
     worker = DeliveryWorker(ctx, {"vk": sender})
     assert worker.recover_interrupted() == 1
     assert worker.run_once() == 1
-    assert len(sender.sent) == 1 and get_detail(ctx, appeal_id).deliveries[0].status == "sent"
+    assert len(sender.sent) == 1 and get_detail(ctx, SYSTEM, appeal_id).deliveries[0].status == "sent"
 
 
 def test_interrupted_send_is_reported_where_a_repeat_would_duplicate(ctx: ServiceContext) -> None:
@@ -160,7 +161,7 @@ def test_interrupted_send_is_reported_where_a_repeat_would_duplicate(ctx: Servic
     worker = DeliveryWorker(ctx, {"vk": sender})
     assert worker.recover_interrupted() == 1
     assert worker.run_once() == 0 and not sender.sent
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert detail.deliveries[0].status == "dead"
     assert any(e.type == "delivery_failed" and "interrupted" in (e.reason or "") for e in detail.history)
 
@@ -174,4 +175,4 @@ def test_demo_senders_stand_in_only_where_no_real_sender_is_configured(ctx: Serv
     assert isinstance(senders["telegram_bot"], DemoSender) and "hotline" not in senders
     appeal_id = _register(ctx)
     assert DeliveryWorker(ctx, senders).run_once() == 1
-    assert get_detail(ctx, appeal_id).deliveries[0].status == "sent" and len(real.sent) == 1
+    assert get_detail(ctx, SYSTEM, appeal_id).deliveries[0].status == "sent" and len(real.sent) == 1

@@ -38,7 +38,7 @@ def test_retraining_follows_the_current_routing_practice(
     for text in NEW_PRACTICE:
         route_by_hand(client, submit(client, text), "housing-inspection")
     appeal = submit(client, "Во дворе поставили шлагбаум без согласия жильцов")
-    fix = {"actor": "модератор", "group": "ЖКХ", "topic": "Жалобы на управляющие компании"}
+    fix = {"group": "ЖКХ", "topic": "Жалобы на управляющие компании"}
     assert client.post(f"/api/v1/appeals/{appeal['id']}/corrections", json=fix).is_success
 
     monkeypatch.setenv("OTKLIK_DATABASE_URL", database_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from otklik.cli import analyze, channels, db, imports, model, serve
+from otklik.cli import analyze, channels, db, imports, model, serve, sla, tokens, users
 
 app = typer.Typer(name="otklik", help="Отклик: единая система обращений граждан.", no_args_is_help=True)
 app.command("serve")(serve.serve)
@@ -13,6 +13,9 @@ app.add_typer(channels.app, name="channels")
 app.add_typer(imports.app, name="import")
 app.command("analyze")(analyze.analyze)
 app.add_typer(model.app, name="model")
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(sla.app, name="sla")
 
 if __name__ == "__main__":
     app()

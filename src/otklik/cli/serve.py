@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 
 import structlog
 import typer
 import uvicorn
+from pydantic import SecretStr
 
 from otklik.bootstrap import bootstrap
+from otklik.demo.accounts import describe, ensure_demo_accounts
 from otklik.demo.senders import with_demo_senders
 from otklik.demo.stream import DemoStream
 from otklik.notify.registry import discover_senders
 from otklik.notify.worker import DeliveryWorker
 from otklik.observability import configure_logging
+from otklik.services.context import ServiceContext
 from otklik.settings import load_settings
 from otklik.web.app import create_app
 from otklik.workers.channel_jobs import discover_jobs, start_jobs
@@ -31,6 +35,9 @@ def serve(
     """Start the service on the configured database (SQLite by default)."""
     settings = load_settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    if demo and settings.api_key is None:
+        settings = settings.model_copy(update={"api_key": SecretStr("demo-" + secrets.token_urlsafe(12))})
+        log.warning("demo.api_key_configured", reason="--demo: a random OTKLIK_API_KEY for Open311 and the hotline")
     ctx = bootstrap(settings)
     stop = threading.Event()
     senders = discover_senders(settings)
@@ -42,8 +49,20 @@ def serve(
         stream.backfill(demo_backlog)
         threading.Thread(target=stream.run, args=(stop, demo_interval), daemon=True, name="demo-stream").start()
     bind_host, bind_port = host or settings.host, port or settings.port
+    if demo:
+        _print_demo_seats(ctx, f"http://{bind_host}:{bind_port}")
     log.info("serve.start", url=f"http://{bind_host}:{bind_port}", database=ctx.uow.ping(), demo=demo)
     try:
         uvicorn.run(create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
     finally:
         stop.set()
+
+
+def _print_demo_seats(ctx: ServiceContext, url: str) -> None:
+    """The newcomer's way in: every demo seat with its password, printed once at start."""
+    lines = [f"Демо-доступ: {url}/ui/login  (пароли новые при каждом запуске)"]
+    for seat, password in ensure_demo_accounts(ctx):
+        lines.append(f"  {seat.login:<22} {password:<20} {describe(seat, ctx)}")
+    assert ctx.settings.api_key is not None
+    lines.append(f"  API-ключ Open311 и горячей линии (OTKLIK_API_KEY): {ctx.settings.api_key.get_secret_value()}")
+    print("\n".join(lines), flush=True)

@@ -10,6 +10,7 @@ import structlog
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.demo import messages as demo
+from otklik.domain import access
 from otklik.domain.channels import Channel
 from otklik.domain.errors import DomainError
 from otklik.domain.message import Author, InboundMessage
@@ -20,6 +21,8 @@ from otklik.services.context import ServiceContext
 from otklik.services.messages import receive_message
 
 log = structlog.get_logger(__name__)
+# The demo's bodies at work: an automatic actor shown by its name in the history.
+DEMO_EXECUTOR = access.system("исполнитель (демо)")
 _CHANNELS = (Channel.VK, Channel.VK, Channel.TELEGRAM, Channel.PORTAL, Channel.HOTLINE, Channel.EMAIL)
 
 
@@ -83,18 +86,16 @@ class DemoStream:
                 (AppealStatus.ANSWERED, ReplyKind.FINAL),
             ]
         )
-        items, _ = appeal_service.list_appeals(self._ctx, AppealFilter(status=status.value, per_page=20))
+        items, _ = appeal_service.list_appeals(self._ctx, DEMO_EXECUTOR, AppealFilter(status=status.value, per_page=20))
         if not items or items[-1].id is None:
             return
         appeal_id = items[-1].id
         try:
             if kind is None:
-                request = appeal_service.TransitionRequest(AppealStatus.IN_PROGRESS, "исполнитель (демо)")
-                appeal_service.change_status(self._ctx, appeal_id, request)
+                request = appeal_service.TransitionRequest(AppealStatus.IN_PROGRESS)
+                appeal_service.change_status(self._ctx, DEMO_EXECUTOR, appeal_id, request)
             else:
                 replies = demo.REPLIES_FINAL if kind is ReplyKind.FINAL else demo.REPLIES_INTERIM
-                appeal_service.add_reply(
-                    self._ctx, appeal_id, kind=kind, text=r.choice(replies), author="исполнитель (демо)"
-                )
+                appeal_service.add_reply(self._ctx, DEMO_EXECUTOR, appeal_id, kind=kind, text=r.choice(replies))
         except DomainError as error:
             log.info("demo.skip", appeal_id=appeal_id, reason=error.reason)

@@ -40,3 +40,28 @@ class Conflict(DomainError):
 
     http_status = 409
     title = "Conflict"
+
+
+class Unauthorized(DomainError):
+    """No identity, or one that is not (or no longer) valid: sign in or send a token."""
+
+    http_status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(DomainError):
+    """An identity without the right for this action."""
+
+    http_status = 403
+    title = "Forbidden"
+
+
+class TooManyAttempts(DomainError):
+    """Throttled: too many failed sign-ins for this login or address in a short time."""
+
+    http_status = 429
+    title = "Too many attempts"
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after

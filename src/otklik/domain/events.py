@@ -20,6 +20,8 @@ class EventType(StrEnum):
     NOTIFICATION_QUEUED = "notification_queued"
     DELIVERY_FAILED = "delivery_failed"
     CORRECTED = "corrected"  # a moderator fixed topic, place or body: training data for the models
+    PERSONAL_DATA_VIEWED = "personal_data_viewed"  # 152-ФЗ: someone opened the citizen's contacts unmasked
+    DEADLINE_REMINDER = "deadline_reminder"  # 50 %, 80 % of the time gone, or overdue (escalated to moderators)
 
 
 @dataclass

@@ -21,23 +21,13 @@ from otklik.adapters.db.repositories.accounts import (
     DuplicateAccount,
 )
 from otklik.domain.appeal import Appeal
-from otklik.domain.errors import Conflict, DomainError, InvalidInput
+from otklik.domain.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from otklik.services.context import ServiceContext
 from otklik.services.passwords import hash_password, verify_password
 
 log = structlog.get_logger(__name__)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _WEAK = frozenset({"password", "12345678", "123456789", "qwerty123", "йцукенгш", "11111111", "password1"})
-
-
-class Unauthorized(DomainError):
-    http_status = 401
-    title = "Unauthorized"
-
-
-class Forbidden(DomainError):
-    http_status = 403
-    title = "Forbidden"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Use cases on a registered appeal: change status, reply, rate, and read it with its history."""
+"""Use cases on a registered appeal: change status, reply, rate, and read it with its history.
+
+Every use case takes the principal behind the request: the role decides the action (403), the scope decides
+whether the appeal exists for them at all (404). `domain/access.py` is the table; this module applies it."""
 
 from __future__ import annotations
 
@@ -7,13 +10,16 @@ from datetime import datetime, timedelta
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.adapters.db.repositories.deliveries import Delivery
+from otklik.domain.access import Action, AppealScope, Principal, PrincipalKind, Role, authorize, scope_of
 from otklik.domain.appeal import Appeal
-from otklik.domain.errors import Conflict, InvalidInput, NotFound
+from otklik.domain.citizen import Citizen
+from otklik.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.replies import Rating, Reply, ReplyKind
 from otklik.domain.status import AppealStatus, RejectReason
 from otklik.services.context import ServiceContext
 from otklik.services.notifications import queue_notice, reply_notice, status_notice
+from otklik.services.staff import routable_agencies
 from otklik.services.unit_of_work import UnitOfWork
 
 APPEAL_STATUS_CHANGED = "appeal.status_changed"
@@ -22,7 +28,6 @@ APPEAL_STATUS_CHANGED = "appeal.status_changed"
 @dataclass(frozen=True)
 class TransitionRequest:
     to: AppealStatus
-    actor: str
     reason: str | None = None
     agency_id: str | None = None
     reject_reason: RejectReason | None = None
@@ -38,33 +43,86 @@ class AppealDetail:
     deliveries: list[Delivery]
 
 
-def change_status(ctx: ServiceContext, appeal_id: int, request: TransitionRequest) -> Appeal:
+# The action each target status is reached by (roles.md): who may move an appeal there.
+_ACTION_OF_TARGET: dict[AppealStatus, Action] = {
+    AppealStatus.NEEDS_MODERATION: Action.MODERATE,
+    AppealStatus.ASSIGNED: Action.ROUTE,
+    AppealStatus.IN_PROGRESS: Action.WORK,
+    AppealStatus.ANSWERED: Action.WORK,
+    AppealStatus.RESOLVED: Action.WORK,
+    AppealStatus.CLOSED: Action.MODERATE,
+    AppealStatus.REOPENED: Action.MODERATE,
+    AppealStatus.REJECTED: Action.REJECT,
+    AppealStatus.REDIRECTED: Action.REDIRECT,
+}
+_AGENCY_SIDE = frozenset({Role.EXECUTOR, Role.AGENCY_HEAD})
+
+
+def change_status(ctx: ServiceContext, principal: Principal, appeal_id: int, request: TransitionRequest) -> Appeal:
+    citizen_reopens = principal.kind is PrincipalKind.CITIZEN and request.to is AppealStatus.REOPENED
+    if not citizen_reopens:
+        authorize(principal, _ACTION_OF_TARGET[request.to])
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, lock=True)
-        if request.agency_id is not None and ctx.reference.agency(request.agency_id) is None:
-            raise InvalidInput(f"unknown agency {request.agency_id!r}")
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
+        if request.agency_id is not None:
+            _check_target_agency(ctx, principal, request.agency_id)
         if request.duplicate_of_id is not None:
-            _get(uow, request.duplicate_of_id)
-        _apply(ctx, uow, appeal, request)
+            _get(uow, request.duplicate_of_id, scope_of(principal))
+        if request.to is AppealStatus.REDIRECTED and not (request.reason or "").strip():
+            raise InvalidInput("a redirect needs a justification: why the body is not competent (reason)")
+        if request.to is AppealStatus.REDIRECTED and principal.role in _AGENCY_SIDE:
+            _redirect_through_moderation(ctx, uow, principal, appeal, request)
+        else:
+            _apply(ctx, uow, appeal, request, principal.actor)
         uow.commit()
     ctx.bus.after_commit()
     return appeal
 
 
-def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: TransitionRequest) -> AppealEvent:
+def _check_target_agency(ctx: ServiceContext, principal: Principal, agency_id: str) -> None:
+    if ctx.reference.agency(agency_id) is None:
+        raise InvalidInput(f"unknown agency {agency_id!r}")
+    if principal.role is Role.DISTRICT_MODERATOR and agency_id not in routable_agencies(ctx, principal):
+        raise Forbidden(f"модератор района назначает органы района и региональные; {agency_id!r} не из них")
+
+
+def _redirect_through_moderation(
+    ctx: ServiceContext, uow: UnitOfWork, principal: Principal, appeal: Appeal, request: TransitionRequest
+) -> None:
+    """A body that says «not ours» proposes the competent one; a moderator decides (the redirect counts against
+    the body that gave the appeal away)."""
+    if not request.agency_id or request.agency_id == appeal.agency_id:
+        raise InvalidInput("a redirect needs the id of another body the appeal should go to (agency_id)")
+    from_agency = appeal.agency_id
+    event = appeal.transition(
+        AppealStatus.NEEDS_MODERATION, actor=principal.actor, at=ctx.clock.now(), reason=request.reason
+    )
+    appeal.agency_id = request.agency_id
+    appeal.redirect_count += 1
+    event.data.update({"redirect_requested": True, "from_agency_id": from_agency, "to_agency_id": request.agency_id})
+    _record(ctx, uow, appeal, event)
+
+
+def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: TransitionRequest, actor: str) -> AppealEvent:
     now = ctx.clock.now()
     event = appeal.transition(
         request.to,
-        actor=request.actor,
+        actor=actor,
         at=now,
         reason=request.reason,
         agency_id=request.agency_id,
         reject_reason=request.reject_reason,
         duplicate_of_id=request.duplicate_of_id,
     )
+    return _record(ctx, uow, appeal, event)
+
+
+def _record(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, event: AppealEvent) -> AppealEvent:
+    """The event, the outbox hand-over and the citizen's notice of one status change, in the caller's transaction."""
+    now = event.at
     uow.appeals.add_event(event, flush=True)
-    assert appeal.id is not None
-    uow.outbox.add(APPEAL_STATUS_CHANGED, {"appeal_id": appeal.id, "to": request.to.value}, at=now)
+    assert appeal.id is not None and event.to_status is not None
+    uow.outbox.add(APPEAL_STATUS_CHANGED, {"appeal_id": appeal.id, "to": event.to_status}, at=now)
     agency = ctx.reference.agency(appeal.agency_id) if appeal.agency_id else None
     notice = status_notice(appeal, agency.name if agency else None)
     stored = uow.messages.get(appeal.message_id)
@@ -79,18 +137,18 @@ def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: Transi
 class Correction:
     """A moderator's fix of what the machine decided; recorded as training data for the models."""
 
-    actor: str
     group: str | None = None
     topic: str | None = None
     municipality_id: str | None = None
     reason: str | None = None
 
 
-def correct(ctx: ServiceContext, appeal_id: int, correction: Correction) -> Appeal:
+def correct(ctx: ServiceContext, principal: Principal, appeal_id: int, correction: Correction) -> Appeal:
     """Fix topic and place; the competent body follows the matrix unless the appeal is already someone's work."""
+    authorize(principal, Action.MODERATE)
     _check_correction(ctx, correction)
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, lock=True)
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
         before = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
         if correction.group is not None:
             appeal.group, appeal.topic = correction.group, correction.topic
@@ -106,7 +164,7 @@ def correct(ctx: ServiceContext, appeal_id: int, correction: Correction) -> Appe
                 appeal_id,
                 EventType.CORRECTED.value,
                 now,
-                correction.actor,
+                principal.actor,
                 reason=correction.reason,
                 data={"before": before, "after": after},
             )
@@ -139,16 +197,19 @@ def _propose_body(ctx: ServiceContext, appeal: Appeal) -> None:
         appeal.agency_id = competence.agency.id
 
 
-def add_reply(ctx: ServiceContext, appeal_id: int, *, kind: ReplyKind, text: str, author: str) -> Reply:
-    """An interim reply moves the appeal to «answered», a final one to «resolved»; the citizen gets the text."""
+def add_reply(ctx: ServiceContext, principal: Principal, appeal_id: int, *, kind: ReplyKind, text: str) -> Reply:
+    """An interim reply moves the appeal to «answered», a final one to «resolved»; the citizen gets the text.
+    A clarification is a request to the citizen for details."""
+    authorize(principal, Action.ASK_DETAILS if kind is ReplyKind.CLARIFICATION else Action.WORK)
     if not text.strip():
         raise InvalidInput("a reply needs text")
+    author = principal.actor
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, lock=True)
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
         now = ctx.clock.now()
         target = {ReplyKind.INTERIM: AppealStatus.ANSWERED, ReplyKind.FINAL: AppealStatus.RESOLVED}.get(kind)
         if target is not None and appeal.status_enum is not target:
-            _apply(ctx, uow, appeal, TransitionRequest(target, author, reason=f"ответ: {kind.value}"))
+            _apply(ctx, uow, appeal, TransitionRequest(target, reason=f"ответ: {kind.value}"), author)
         reply = uow.appeals.add_reply(Reply(appeal_id, kind.value, text, author, appeal.agency_id, now))
         uow.appeals.add_event(
             AppealEvent(appeal_id, EventType.REPLY_ADDED.value, now, author, data={"reply_id": reply.id, "kind": kind})
@@ -169,10 +230,17 @@ def add_reply(ctx: ServiceContext, appeal_id: int, *, kind: ReplyKind, text: str
     return reply
 
 
-def rate(ctx: ServiceContext, appeal_id: int, *, score: int, solved: bool, comment: str | None, actor: str) -> Rating:
-    """A rating closes a resolved appeal; «не решено» within the reopen window reopens it."""
+def rate(
+    ctx: ServiceContext, principal: Principal, appeal_id: int, *, score: int, solved: bool, comment: str | None
+) -> Rating:
+    """A rating closes a resolved appeal; «не решено» within the reopen window reopens it.
+
+    The citizen rates through their channel; staff record a rating only as moderators (one given by phone)."""
+    if principal.kind is PrincipalKind.STAFF:
+        authorize(principal, Action.MODERATE)
+    actor = principal.actor
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, lock=True)
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
         if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
             raise InvalidInput(f"appeal {appeal.number} has no final answer yet; it can be rated after one")
         resolved_at = appeal.resolved_at or appeal.closed_at
@@ -185,9 +253,9 @@ def rate(ctx: ServiceContext, appeal_id: int, *, score: int, solved: bool, comme
             AppealEvent(appeal_id, EventType.RATED.value, now, actor, data={"score": score, "solved": solved})
         )
         if not solved and _within_reopen_window(ctx, appeal):
-            _apply(ctx, uow, appeal, TransitionRequest(AppealStatus.REOPENED, actor, reason="гражданин: не решено"))
+            _apply(ctx, uow, appeal, TransitionRequest(AppealStatus.REOPENED, reason="гражданин: не решено"), actor)
         elif appeal.status_enum is AppealStatus.RESOLVED:
-            _apply(ctx, uow, appeal, TransitionRequest(AppealStatus.CLOSED, actor, reason="оценка гражданина"))
+            _apply(ctx, uow, appeal, TransitionRequest(AppealStatus.CLOSED, reason="оценка гражданина"), actor)
         uow.commit()
     ctx.bus.after_commit()
     return rating
@@ -207,9 +275,10 @@ def _within_reopen_window(ctx: ServiceContext, appeal: Appeal) -> bool:
     return until is not None and ctx.clock.now() <= until
 
 
-def get_detail(ctx: ServiceContext, appeal_id: int) -> AppealDetail:
+def get_detail(ctx: ServiceContext, principal: Principal, appeal_id: int) -> AppealDetail:
+    authorize(principal, Action.READ)
     with ctx.uow(readonly=True) as uow:
-        appeal = _get(uow, appeal_id)
+        appeal = _get(uow, appeal_id, scope_of(principal))
         return AppealDetail(
             appeal,
             uow.appeals.history(appeal_id),
@@ -219,13 +288,45 @@ def get_detail(ctx: ServiceContext, appeal_id: int) -> AppealDetail:
         )
 
 
-def list_appeals(ctx: ServiceContext, filters: AppealFilter) -> tuple[list[Appeal], int]:
+def list_appeals(ctx: ServiceContext, principal: Principal, filters: AppealFilter) -> tuple[list[Appeal], int]:
+    authorize(principal, Action.READ)
     with ctx.uow(readonly=True) as uow:
-        return uow.appeals.search(filters)
+        return uow.appeals.search(filters, scope_of(principal))
 
 
-def _get(uow: UnitOfWork, appeal_id: int, *, lock: bool = False) -> Appeal:
+@dataclass(frozen=True)
+class Contacts:
+    """The citizen's personal data: who wrote and how to reach them, with the unmasked text."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+    text: str
+    address: str | None
+
+
+def contacts(ctx: ServiceContext, principal: Principal, appeal_id: int) -> Contacts:
+    """152-ФЗ: reading a citizen's personal data is itself recorded — an event in the appeal's history."""
+    authorize(principal, Action.SEE_CONTACTS)
+    with ctx.uow() as uow:
+        appeal = _get(uow, appeal_id, scope_of(principal))
+        citizen = uow.session.get(Citizen, appeal.citizen_id) if appeal.citizen_id else None
+        uow.appeals.add_event(
+            AppealEvent(appeal_id, EventType.PERSONAL_DATA_VIEWED.value, ctx.clock.now(), principal.actor)
+        )
+        uow.commit()
+    return Contacts(
+        citizen.name if citizen else None,
+        citizen.phone if citizen else None,
+        citizen.email if citizen else None,
+        appeal.text,
+        appeal.address,
+    )
+
+
+def _get(uow: UnitOfWork, appeal_id: int, scope: AppealScope, *, lock: bool = False) -> Appeal:
+    """The appeal if it exists for this scope; otherwise the same 404 as for an appeal that does not exist."""
     appeal = uow.appeals.get(appeal_id, lock=lock)
-    if appeal is None:
+    if appeal is None or not scope.admits(appeal.municipality_id, appeal.agency_id):
         raise NotFound(f"appeal {appeal_id} does not exist")
     return appeal

@@ -16,6 +16,7 @@ from otklik.adapters.db.repositories.deliveries import DeliveryRepository
 from otklik.adapters.db.repositories.messages import MessageRepository
 from otklik.adapters.db.repositories.outbox import OutboxRepository
 from otklik.adapters.db.repositories.reference import ReferenceRepository
+from otklik.adapters.db.repositories.staff import StaffRepository
 
 
 class UnitOfWork(Protocol):
@@ -28,6 +29,7 @@ class UnitOfWork(Protocol):
     channel_state: ChannelStateRepository
     accounts: AccountRepository
     appeal_feed: AppealFeedRepository
+    staff: StaffRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

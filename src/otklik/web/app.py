@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import make_asgi_app
 
 from otklik import __version__
@@ -13,7 +16,11 @@ from otklik.channels.discovery import channel_modules
 from otklik.observability import REQUEST_SECONDS
 from otklik.services.context import ServiceContext
 from otklik.web.problems import install_problem_handlers
-from otklik.web.routers import appeals, health, messages, pages, reference
+from otklik.web.routers import appeals, auth, health, messages, pages, reference
+from otklik.web.ui import sign_in
+from otklik.web.ui.session import LoginRequired
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def channel_routers() -> list[APIRouter]:
@@ -29,8 +36,15 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_problem_handlers(app)
-    for router in (health.router, reference.router, messages.router, appeals.router, pages.router):
+    for router in (health.router, reference.router, auth.router, messages.router, appeals.router, pages.router):
         app.include_router(router)
+    app.include_router(sign_in.router)
+    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, error: LoginRequired) -> Response:
+        return RedirectResponse(f"/ui/login?next={error.next_url}", status_code=303)
+
     for router in channel_routers():
         app.include_router(router)
     app.mount("/metrics", make_asgi_app())

@@ -42,7 +42,13 @@ def _validation_reasons(error: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
-        return problem(error.http_status, error.title, error.reason, instance=request.url.path)
+        headers = {}
+        if error.http_status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return problem(error.http_status, error.title, error.reason, instance=request.url.path, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -11,6 +11,7 @@ from mail_servers import Dovecot
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.channels.email.imap_poller import ImapPoller, MailboxError
 from otklik.channels.email.settings import EmailSettings
+from otklik.domain.access import SYSTEM
 from otklik.domain.channels import Channel
 from otklik.services.appeals import list_appeals
 from otklik.services.context import ServiceContext
@@ -49,7 +50,7 @@ def test_a_reset_cursor_or_a_second_copy_creates_no_duplicates(
     dovecot.append(email_settings.imap_mailbox, sample("koi8r_plain.eml"))  # the same letter delivered twice
     report = ImapPoller(ctx, email_settings).poll_once()
     assert (report.fetched, report.registered, report.duplicates) == (2, 0, 2)
-    assert list_appeals(ctx, AppealFilter())[1] == 1
+    assert list_appeals(ctx, SYSTEM, AppealFilter())[1] == 1
 
 
 def test_maildir_delivery_and_bounded_rounds(

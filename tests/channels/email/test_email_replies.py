@@ -12,6 +12,7 @@ from otklik.channels.email.imap_poller import ImapPoller
 from otklik.channels.email.letters import message_id_for
 from otklik.channels.email.sender import EmailSender, build_sender
 from otklik.channels.email.settings import EmailSettings
+from otklik.domain.access import SYSTEM
 from otklik.domain.channels import Channel
 from otklik.domain.replies import ReplyKind
 from otklik.notify.worker import DeliveryWorker
@@ -43,7 +44,7 @@ def test_acknowledgement_and_answer_arrive_threaded_exactly_once(
         letter["To"].addresses[0].addr_spec == "ivan.petrov@example.ru" for letter in letters
     )
     ack = letters[0]
-    number = get_detail(ctx, appeal_id).appeal.number
+    number = get_detail(ctx, SYSTEM, appeal_id).appeal.number
     assert ack["Subject"] == f"Re: Яма на улице Советской (обращение № {number})"
     assert ack["In-Reply-To"] == "<koi8r-0001@example.ru>" and ack["References"] == "<koi8r-0001@example.ru>"
     assert ack["Auto-Submitted"] == "auto-replied"
@@ -55,7 +56,7 @@ def test_acknowledgement_and_answer_arrive_threaded_exactly_once(
     assert number in html.get_content() and "<p>" in html.get_content()
     before_reply = len(letters)
 
-    add_reply(ctx, appeal_id, kind=ReplyKind.FINAL, text="Яма заделана 30 ноября.", author="Администрация Галича")
+    add_reply(ctx, SYSTEM, appeal_id, kind=ReplyKind.FINAL, text="Яма заделана 30 ноября.")
     threads = [threading.Thread(target=worker.run_once) for worker in workers]
     for thread in threads:
         thread.start()
@@ -68,7 +69,7 @@ def test_acknowledgement_and_answer_arrive_threaded_exactly_once(
     final = finals[0]
     assert final["In-Reply-To"] == "<koi8r-0001@example.ru>" and "Auto-Submitted" not in final
     assert "Оцените, пожалуйста, ответ" in final.get_body(("plain",)).get_content()
-    deliveries = get_detail(ctx, appeal_id).deliveries
+    deliveries = get_detail(ctx, SYSTEM, appeal_id).deliveries
     assert all(delivery.status == "sent" for delivery in deliveries), [(d.kind, d.status) for d in deliveries]
     assert len(letters) == len(deliveries), "one letter per delivery, none twice"
 
@@ -79,7 +80,7 @@ def test_a_refused_address_is_a_dead_letter_in_the_history(
     smtp_server.handler.refuse.add("ivan.petrov@example.ru")
     appeal_id = _registered_appeal(ctx, dovecot, email_settings)
     DeliveryWorker(ctx, {"email": EmailSender(email_settings)}).run_once()
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert {d.status for d in detail.deliveries} == {"dead"}
     failed = [event for event in detail.history if event.type == "delivery_failed"]
     assert failed and "SMTP 550" in (failed[0].reason or "")
@@ -92,7 +93,7 @@ def test_an_unreachable_relay_is_retried_later(
     appeal_id = _registered_appeal(ctx, dovecot, email_settings)
     closed = email_settings.model_copy(update={"smtp_port": 1})
     DeliveryWorker(ctx, {"email": EmailSender(closed)}).run_once()
-    (delivery, *_) = get_detail(ctx, appeal_id).deliveries
+    (delivery, *_) = get_detail(ctx, SYSTEM, appeal_id).deliveries
     assert delivery.status == "pending" and delivery.attempts == 1
     assert delivery.last_error is not None and "unreachable" in delivery.last_error
 

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from otklik.services import staff
 from otklik.services.context import ServiceContext
 
 pytestmark = pytest.mark.db
@@ -19,6 +20,14 @@ CALL = {
     "card_id": "HL-0001",
 }
 URL = "/api/v1/channels/hotline/calls"
+KEY = "s3cret-key"
+
+
+@pytest.fixture(autouse=True)
+def operator_key(ctx: ServiceContext, client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operators' system holds the configured key; tests of a missing key remove it."""
+    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"api_key": SecretStr(KEY)}))
+    client.headers["X-Api-Key"] = KEY
 
 
 def test_a_call_becomes_one_appeal_even_when_entered_twice(client: TestClient) -> None:
@@ -63,12 +72,30 @@ def test_bad_calls_are_refused_with_a_reason(client: TestClient, change: dict[st
     assert reason in response.json()["detail"]
 
 
-def test_api_key_is_required_when_configured(
-    client: TestClient, ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"api_key": SecretStr("s3cret-key")}))
-    missing = client.post(URL, json=CALL)
+def test_api_key_is_required(anonymous_client: TestClient) -> None:
+    missing = anonymous_client.post(URL, json=CALL)
     assert missing.status_code == 401 and missing.headers["content-type"].startswith("application/problem+json")
-    assert client.post(URL, json=CALL, headers={"X-Api-Key": "wrong"}).status_code == 401
-    assert "s3cret-key" not in missing.text
-    assert client.post(URL, json=CALL, headers={"X-Api-Key": "s3cret-key"}).status_code == 201
+    assert anonymous_client.post(URL, json=CALL, headers={"X-Api-Key": "wrong"}).status_code == 401
+    assert KEY not in missing.text
+    assert anonymous_client.post(URL, json=CALL, headers={"X-Api-Key": KEY}).status_code == 201
+
+
+def test_closed_when_no_key_is_configured(
+    anonymous_client: TestClient, ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"api_key": None}))
+    refused = anonymous_client.post(URL, json=CALL)
+    assert refused.status_code == 401 and "closed" in refused.json()["detail"]
+    assert anonymous_client.post(URL, json=CALL, headers={"X-Api-Key": ""}).status_code == 401
+    assert anonymous_client.get("/api/v1/reference/municipalities").status_code == 200
+
+
+def test_an_integration_token_with_the_hotline_scope_is_a_key(
+    anonymous_client: TestClient, ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ctx, "settings", ctx.settings.model_copy(update={"api_key": None}))
+    hotline, _ = staff.create_token(ctx, "pbx-112", ["hotline"])
+    vk_only, _ = staff.create_token(ctx, "vk-gw", ["messages:vk"])
+    assert anonymous_client.post(URL, json=CALL, headers={"Authorization": f"Bearer {vk_only}"}).status_code == 401
+    accepted = anonymous_client.post(URL, json=CALL, headers={"Authorization": f"Bearer {hotline}"})
+    assert accepted.status_code == 201, accepted.text

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from open311_support import API_KEY, post_request
 
+from otklik.domain.access import SYSTEM
 from otklik.services import appeals as appeal_service
 from otklik.services.context import ServiceContext
 
@@ -147,7 +148,7 @@ def test_filters(client: TestClient, ctx: ServiceContext, pothole_code: str) -> 
     first = post_request(client, pothole_code).json()[0]["service_request_id"]
     second = post_request(client, pothole_code).json()[0]["service_request_id"]
     appeal_id = client.get("/api/v1/appeals", params={"q": second}).json()["items"][0]["id"]
-    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Яма заделана.", author="УЖКХ")
+    appeal_service.add_reply(ctx, SYSTEM, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Яма заделана.")
 
     def ids(**params: str) -> list[str]:
         response = client.get(f"{BASE}/requests.json", params=params)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from open311_support import API_KEY, post_request
 
 from otklik.channels.open311.sender import build_sender
+from otklik.domain.access import SYSTEM
 from otklik.notify.worker import DeliveryWorker
 from otklik.services import appeals as appeal_service
 from otklik.services.context import ServiceContext
@@ -30,7 +31,7 @@ def test_an_answer_arrives_in_the_open311_channel_exactly_once(
     ]
     post_request(client, pothole_code, **{"attribute[fixmystreet_id]": "fms-1"})  # delivered twice: one appeal
     appeal_id = _appeal_id(client, number)
-    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text=ANSWER, author="УЖКХ")
+    appeal_service.add_reply(ctx, SYSTEM, appeal_id, kind=appeal_service.ReplyKind.FINAL, text=ANSWER)
     worker = DeliveryWorker(ctx, {"open311": build_sender(ctx.settings)})
     worker.run_once()
     worker.run_once()  # a second round (or a restart) sends nothing again
@@ -54,9 +55,7 @@ def test_updates_without_a_key_are_masked_and_a_wrong_key_is_403(
     client: TestClient, ctx: ServiceContext, pothole_code: str
 ) -> None:
     number = post_request(client, pothole_code).json()[0]["service_request_id"]
-    appeal_service.add_reply(
-        ctx, _appeal_id(client, number), kind=appeal_service.ReplyKind.FINAL, text=ANSWER, author="УЖКХ"
-    )
+    appeal_service.add_reply(ctx, SYSTEM, _appeal_id(client, number), kind=appeal_service.ReplyKind.FINAL, text=ANSWER)
     public = client.get(f"{URL}.json").json()
     assert public and "+7 910 123-45-67" not in str(public)
     assert client.get(f"{URL}.json", params={"api_key": "wrong"}).status_code == 403
@@ -65,8 +64,8 @@ def test_updates_without_a_key_are_masked_and_a_wrong_key_is_403(
 def test_status_changes_that_matter_are_updates(client: TestClient, ctx: ServiceContext, pothole_code: str) -> None:
     number = post_request(client, pothole_code).json()[0]["service_request_id"]
     appeal_id = _appeal_id(client, number)
-    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Сделано.", author="УЖКХ")
-    appeal_service.rate(ctx, appeal_id, score=1, solved=False, comment=None, actor="citizen")  # reopens
+    appeal_service.add_reply(ctx, SYSTEM, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Сделано.")
+    appeal_service.rate(ctx, SYSTEM, appeal_id, score=1, solved=False, comment=None)  # reopens
     statuses = [u["status"] for u in client.get(f"{URL}.json", params={"api_key": API_KEY}).json()]
     assert statuses == ["open", "fixed", "reopen"]
 
@@ -91,7 +90,7 @@ def test_a_citizen_reopens_through_post_updates(client: TestClient, ctx: Service
     form |= {"updated_datetime": "2026-11-28T12:00:00+03:00", "description": "Яма осталась"}
     early = client.post(f"{URL}.json", data=form)
     assert early.status_code == 400 and "не закрыта" in early.json()[0]["description"]
-    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Сделано.", author="УЖКХ")
+    appeal_service.add_reply(ctx, SYSTEM, appeal_id, kind=appeal_service.ReplyKind.FINAL, text="Сделано.")
     done = client.post(f"{URL}.xml", data=form)
     assert done.status_code == 200, done.text
     assert ET.fromstring(done.content).findtext("request_update/update_id") == "default:u-1"

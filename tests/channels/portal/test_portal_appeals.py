@@ -10,6 +10,7 @@ from portal_support import PORTAL, POTHOLE, citizen, login, png
 
 from otklik.channels.portal.sender import build_sender
 from otklik.clock import FrozenClock
+from otklik.domain.access import SYSTEM
 from otklik.notify.worker import DeliveryWorker
 from otklik.services import appeals as appeal_service
 from otklik.services.citizens import appeals_of_channel_user
@@ -26,7 +27,7 @@ def submit(client: TestClient, headers: dict[str, str], **extra: object) -> dict
 
 
 def answer(ctx: ServiceContext, appeal_id: int) -> None:
-    appeal_service.add_reply(ctx, appeal_id, kind=appeal_service.ReplyKind.FINAL, text=ANSWER, author="УЖКХ")
+    appeal_service.add_reply(ctx, SYSTEM, appeal_id, kind=appeal_service.ReplyKind.FINAL, text=ANSWER)
 
 
 def test_submission_with_a_real_png(client: TestClient, ctx: ServiceContext, portal_env: Path) -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from otklik.channels.telegram.sender import TelegramSender
 from otklik.clock import FrozenClock
+from otklik.domain.access import SYSTEM
 from otklik.domain.replies import ReplyKind
 from otklik.domain.status import AppealStatus
 from otklik.notify.sender import OutboundNotice, TransientDeliveryError
@@ -29,9 +30,7 @@ def _appeal(client: TestClient, ctx: ServiceContext) -> tuple[int, int]:
     assert post_update(client, update) == 200
     appeal = client.get("/api/v1/appeals").json()["items"][0]
     if appeal["status"] == "needs_moderation":
-        change_status(
-            ctx, appeal["id"], TransitionRequest(AppealStatus.ASSIGNED, "модератор", agency_id="adm-34730000")
-        )
+        change_status(ctx, SYSTEM, appeal["id"], TransitionRequest(AppealStatus.ASSIGNED, agency_id="adm-34730000"))
     return int(appeal["id"]), int(update["message"]["message_id"])
 
 
@@ -43,12 +42,12 @@ def test_ack_final_answer_and_rating_keyboard_arrive_once(
     worker = DeliveryWorker(ctx, senders)
     worker.run_once()
     worker.run_once()
-    add_reply(ctx, appeal_id, kind=ReplyKind.FINAL, text=ANSWER, author="исполнитель")
+    add_reply(ctx, SYSTEM, appeal_id, kind=ReplyKind.FINAL, text=ANSWER)
     for _ in range(2):
         worker.run_once()
         DeliveryWorker(ctx, senders).run_once()  # a second worker (a restart) finds nothing left
 
-    deliveries = get_detail(ctx, appeal_id).deliveries
+    deliveries = get_detail(ctx, SYSTEM, appeal_id).deliveries
     assert {d.status for d in deliveries} == {"sent"}
     sent = api.sent()
     assert len(sent) == len(deliveries)
@@ -65,24 +64,24 @@ def test_ack_final_answer_and_rating_keyboard_arrive_once(
 
 def test_rating_buttons_rate_and_close_the_appeal(tg_client: TestClient, ctx: ServiceContext, api: FakeBotApi) -> None:
     appeal_id, _ = _appeal(tg_client, ctx)
-    add_reply(ctx, appeal_id, kind=ReplyKind.FINAL, text=ANSWER, author="исполнитель")
+    add_reply(ctx, SYSTEM, appeal_id, kind=ReplyKind.FINAL, text=ANSWER)
     assert post_update(tg_client, callback_update(f"rate:{appeal_id}:4")) == 200
     edited = api.calls_of("editMessageReplyMarkup")[-1]["reply_markup"]["inline_keyboard"][0]
     assert [b["callback_data"] for b in edited] == [f"solved:{appeal_id}:yes:4", f"solved:{appeal_id}:no:4"]
     assert post_update(tg_client, callback_update(f"solved:{appeal_id}:yes:4")) == 200
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert [(r.score, r.solved) for r in detail.ratings] == [(4, True)]
     assert detail.appeal.status == "closed"
     assert post_update(tg_client, callback_update(f"solved:{appeal_id}:no:1")) == 200  # a second press
-    assert len(get_detail(ctx, appeal_id).ratings) == 1
+    assert len(get_detail(ctx, SYSTEM, appeal_id).ratings) == 1
     assert len(api.calls_of("answerCallbackQuery")) == 3
 
 
 def test_someone_elses_appeal_cannot_be_rated(tg_client: TestClient, ctx: ServiceContext, api: FakeBotApi) -> None:
     appeal_id, _ = _appeal(tg_client, ctx)
-    add_reply(ctx, appeal_id, kind=ReplyKind.FINAL, text=ANSWER, author="исполнитель")
+    add_reply(ctx, SYSTEM, appeal_id, kind=ReplyKind.FINAL, text=ANSWER)
     assert post_update(tg_client, callback_update(f"solved:{appeal_id}:no:1", chat_id=999)) == 200
-    assert get_detail(ctx, appeal_id).ratings == []
+    assert get_detail(ctx, SYSTEM, appeal_id).ratings == []
     assert api.calls_of("answerCallbackQuery")[-1]["show_alert"] == "true"
 
 
@@ -95,14 +94,14 @@ def test_429_is_retried_after_the_time_telegram_asks(
     api.failures["sendMessage"] = [429]
     worker = DeliveryWorker(ctx, {"telegram_bot": sender})
     worker.run_once()
-    first = get_detail(ctx, appeal_id).deliveries[0]
+    first = get_detail(ctx, SYSTEM, appeal_id).deliveries[0]
     assert first.status == "pending" and "retry after" in (first.last_error or "").lower()
     assert first.next_attempt_at.replace(tzinfo=UTC) == clock.now() + timedelta(seconds=1)
     worker.run_once()  # not due yet
     assert len(api.sent()) == 1
     clock.advance(seconds=1)
     worker.run_once()
-    assert get_detail(ctx, appeal_id).deliveries[0].status == "sent"
+    assert get_detail(ctx, SYSTEM, appeal_id).deliveries[0].status == "sent"
     assert len(api.sent()) == 2  # the refused attempt and the successful one
 
 
@@ -112,7 +111,7 @@ def test_blocked_bot_is_a_dead_letter(
     appeal_id, _ = _appeal(tg_client, ctx)
     api.failures["sendMessage"] = [403]
     DeliveryWorker(ctx, {"telegram_bot": sender}).run_once()
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert detail.deliveries[0].status == "dead"
     failed = [e for e in detail.history if e.type == "delivery_failed"]
     assert len(failed) == 1 and "blocked" in (failed[0].reason or "")

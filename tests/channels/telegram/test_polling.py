@@ -11,6 +11,7 @@ from otklik.channels.telegram.bot import build_dispatcher
 from otklik.channels.telegram.polling import run_polling
 from otklik.channels.telegram.settings import TelegramSettings
 from otklik.channels.telegram.webhook_setup import set_webhook
+from otklik.domain.access import SYSTEM
 from otklik.services.appeals import list_appeals
 from otklik.services.context import ServiceContext
 
@@ -28,13 +29,13 @@ async def test_polling_registers_updates_once(ctx: ServiceContext, api: FakeBotA
     try:
         for _ in range(200):  # at most ~10 s
             await asyncio.sleep(0.05)
-            if list_appeals(ctx, AppealFilter())[1] and len(api.calls_of("deleteWebhook")) == 1:
+            if list_appeals(ctx, SYSTEM, AppealFilter())[1] and len(api.calls_of("deleteWebhook")) == 1:
                 break
         await asyncio.sleep(0.2)  # let the repeated update through too
     finally:
         await dispatcher.stop_polling()
         await asyncio.wait_for(task, timeout=10)
-    assert list_appeals(ctx, AppealFilter())[1] == 1
+    assert list_appeals(ctx, SYSTEM, AppealFilter())[1] == 1
     assert api.calls_of("deleteWebhook")[0]["drop_pending_updates"] == "false"
 
 

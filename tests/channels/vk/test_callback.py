@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from otklik.channels.vk.routes import vk_settings
 from otklik.channels.vk.settings import VkSettings
+from otklik.domain.access import SYSTEM
 from otklik.services.appeals import get_detail
 from otklik.services.context import ServiceContext
 
@@ -31,7 +32,7 @@ def test_a_comment_delivered_twice_is_one_appeal(vk_client: TestClient, ctx: Ser
     assert appeals["total"] == 1
     appeal = appeals["items"][0]
     assert appeal["kind"] == "incident" and appeal["channel"] == "vk"
-    deliveries = get_detail(ctx, appeal["id"]).deliveries
+    deliveries = get_detail(ctx, SYSTEM, appeal["id"]).deliveries
     assert [d.kind for d in deliveries] == ["ack"]
     assert deliveries[0].recipient["context"]["comment_id"] == 5021
 

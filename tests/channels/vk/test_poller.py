@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from otklik.channels.vk.client import VkCallError, VkClient
 from otklik.channels.vk.poller import VkPoller
 from otklik.channels.vk.settings import VkSettings
+from otklik.domain.access import SYSTEM
 from otklik.services.appeals import list_appeals
 from otklik.services.context import ServiceContext
 
@@ -28,7 +29,7 @@ def _load_wall(vk: FakeVk) -> None:
 def _total(ctx: ServiceContext) -> int:
     from otklik.adapters.db.repositories.appeals import AppealFilter
 
-    return list_appeals(ctx, AppealFilter())[1]
+    return list_appeals(ctx, SYSTEM, AppealFilter())[1]
 
 
 def test_polling_ingests_new_comments_once_across_restarts(

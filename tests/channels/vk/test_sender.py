@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from otklik.channels.vk.formatting import split_text
 from otklik.channels.vk.sender import VkSender, random_id
 from otklik.channels.vk.settings import VkSettings
+from otklik.domain.access import SYSTEM
 from otklik.domain.replies import ReplyKind
 from otklik.domain.status import AppealStatus
 from otklik.notify.sender import OutboundNotice, PermanentDeliveryError, TransientDeliveryError
@@ -27,9 +28,7 @@ def _appeal_from_comment(vk_client: TestClient, ctx: ServiceContext) -> int:
     assert vk_client.post("/channels/vk/callback", json=sample("wall_reply_new")).text == "ok"
     appeal = vk_client.get("/api/v1/appeals").json()["items"][0]
     if appeal["status"] == "needs_moderation":
-        change_status(
-            ctx, appeal["id"], TransitionRequest(AppealStatus.ASSIGNED, "модератор", agency_id="adm-34730000")
-        )
+        change_status(ctx, SYSTEM, appeal["id"], TransitionRequest(AppealStatus.ASSIGNED, agency_id="adm-34730000"))
     return int(appeal["id"])
 
 
@@ -42,12 +41,12 @@ def test_ack_and_final_answer_arrive_once_under_the_comment(
     worker.run_once()
     worker.run_once()
     DeliveryWorker(ctx, senders).run_once()  # a second worker instance (a restart) finds nothing to send
-    add_reply(ctx, appeal_id, kind=ReplyKind.FINAL, text=ANSWER, author="исполнитель")
+    add_reply(ctx, SYSTEM, appeal_id, kind=ReplyKind.FINAL, text=ANSWER)
     for _ in range(2):
         worker.run_once()
         DeliveryWorker(ctx, senders).run_once()
 
-    deliveries = get_detail(ctx, appeal_id).deliveries
+    deliveries = get_detail(ctx, SYSTEM, appeal_id).deliveries
     assert {d.status for d in deliveries} == {"sent"}
     assert {"ack", "reply_final"} <= {d.kind for d in deliveries}
     posted = vk.calls_of("wall.createComment")
@@ -98,7 +97,7 @@ def test_auth_error_becomes_a_dead_letter_in_the_history(
 ) -> None:
     appeal_id = _appeal_from_comment(vk_client, ctx)
     DeliveryWorker(ctx, {"vk": VkSender(settings.model_copy(update={"access_token": SecretStr("bad")}))}).run_once()
-    detail = get_detail(ctx, appeal_id)
+    detail = get_detail(ctx, SYSTEM, appeal_id)
     assert detail.deliveries[0].status == "dead"
     failed = [e for e in detail.history if e.type == "delivery_failed"]
     assert len(failed) == 1 and "[5]" in (failed[0].reason or "")

@@ -16,6 +16,7 @@ from otklik.adapters.db.repositories.deliveries import DeliveryRepository
 from otklik.adapters.db.repositories.messages import MessageRepository
 from otklik.adapters.db.repositories.outbox import OutboxRepository
 from otklik.adapters.db.repositories.reference import ReferenceRepository
+from otklik.adapters.db.repositories.staff import StaffRepository
 
 
 class SqlUnitOfWork:
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
         self.channel_state = ChannelStateRepository(self.session)
         self.accounts = AccountRepository(self.session)
         self.appeal_feed = AppealFeedRepository(self.session)
+        self.staff = StaffRepository(self.session)
         return self
 
     def __exit__(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
@@ -15,18 +14,24 @@ from otklik.channels.hotline.cards import card_from_fields
 from otklik.domain.message import MessageOutcome
 from otklik.observability import MESSAGES_RECEIVED
 from otklik.services.messages import receive_message
+from otklik.services.staff import key_client
+from otklik.web.auth import bearer_token
 from otklik.web.dependencies import Ctx
 
 router = APIRouter(prefix="/api/v1/channels/hotline", tags=["hotline"])
 
 
-def require_api_key(ctx: Ctx, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    """When OTKLIK_API_KEY is set, operators' systems must present it in X-Api-Key."""
-    expected = ctx.settings.api_key
-    if expected is None:
+def require_api_key(request: Request, ctx: Ctx, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """Operators' systems present OTKLIK_API_KEY or an integration token with the scope `hotline`, in X-Api-Key or
+    as a bearer token. Closed by default: with no key configured every call is refused."""
+    key = x_api_key or bearer_token(request)
+    if key_client(ctx, key, "hotline") is not None:
         return
-    if x_api_key is None or not secrets.compare_digest(x_api_key.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(401, "a valid X-Api-Key header is required")
+    if ctx.settings.api_key is None and not key:
+        raise HTTPException(
+            401, "the hotline API is closed: no OTKLIK_API_KEY is configured; use a token (scope hotline)"
+        )
+    raise HTTPException(401, "a valid X-Api-Key header (or a bearer token with the scope hotline) is required")
 
 
 class CallIn(BaseModel):

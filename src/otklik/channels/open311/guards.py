@@ -16,6 +16,7 @@ from otklik.channels.open311.formats import Open311Error, check_format, render_e
 from otklik.channels.open311.settings import Open311Settings, load_open311_settings
 from otklik.domain.errors import DomainError, NotFound
 from otklik.services.context import ServiceContext
+from otklik.services.staff import key_client
 
 log = structlog.get_logger(__name__)
 Conf = Annotated[Open311Settings, Depends(load_open311_settings)]
@@ -45,19 +46,17 @@ def check_jurisdiction(value: str | None, conf: Open311Settings) -> None:
 
 
 def client_for(key: str | None, ctx: ServiceContext, conf: Open311Settings) -> str:
-    """The name of the client the key belongs to; 403 for a missing or wrong key. Keys are never logged."""
-    keys = {name: secret.get_secret_value() for name, secret in conf.client_keys.items()}
-    if ctx.settings.api_key is not None:
-        keys["default"] = ctx.settings.api_key.get_secret_value()
-    if not keys:
-        log.warning("open311.api_key_check_disabled", reason="no OTKLIK_API_KEY or OTKLIK_OPEN311_CLIENT_KEYS set")
-        return "dev"
+    """The name of the client the key belongs to; 403 for a missing or wrong key. Keys are never logged.
+
+    Keys: OTKLIK_OPEN311_CLIENT_KEYS, OTKLIK_API_KEY, or an integration token with the scope `open311`. Closed by
+    default: with none configured every write is refused."""
     if not key:
         raise Open311Error(403, "нужен api_key")
     found = None
-    for name, secret in keys.items():  # compare with every key, so timing does not tell which matched
-        if hmac.compare_digest(key.encode(), secret.encode()):
+    for name, secret in conf.client_keys.items():  # compare with every key, so timing does not tell which matched
+        if hmac.compare_digest(key.encode(), secret.get_secret_value().encode()):
             found = name
+    found = found or key_client(ctx, key, "open311")
     if found is None:
         raise Open311Error(403, "api_key неверен")
     return found

@@ -13,6 +13,7 @@ from otklik.channels.open311.catalog import Catalog, definition_view, service_vi
 from otklik.channels.open311.formats import Open311Error, render, render_errors
 from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, form_fields, param, window
 from otklik.channels.open311.settings import Open311Settings
+from otklik.domain import access
 from otklik.domain.message import MessageOutcome
 from otklik.observability import MESSAGES_RECEIVED
 from otklik.services import appeal_feed
@@ -161,7 +162,7 @@ def _create(
     log.info("open311.request_received", client=client, outcome=decision.outcome.value, appeal=decision.appeal_number)
     item: dict[str, object] = {}
     if decision.appeal_id is not None:
-        detail = get_detail(ctx, decision.appeal_id)
+        detail = get_detail(ctx, access.system(f"open311:{client}"), decision.appeal_id)
         ack = next((d.text for d in detail.deliveries if d.kind == "ack"), None)
         item = {
             "service_request_id": detail.appeal.number,

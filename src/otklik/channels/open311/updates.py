@@ -11,6 +11,7 @@ from otklik.channels.open311 import mapping
 from otklik.channels.open311.formats import Open311Error, render, render_errors
 from otklik.channels.open311.guards import Conf, answer, check_jurisdiction, client_for, form_fields, param, window
 from otklik.channels.open311.settings import Open311Settings
+from otklik.domain import access
 from otklik.domain.status import AppealStatus
 from otklik.services import appeal_feed
 from otklik.services.appeals import TransitionRequest, change_status, reopen_until
@@ -76,5 +77,6 @@ def _reopen(
         raise Open311Error(400, f"вернуть заявку в работу можно в течение {ctx.settings.reopen_days} дней после ответа")
     reason = f"гражданин через Open311 ({client}): проблема не решена. {one('description')}".strip()[:2000]
     assert appeal.id is not None
-    change_status(ctx, appeal.id, TransitionRequest(AppealStatus.REOPENED, actor=f"open311:{client}", reason=reason))
+    reopen = TransitionRequest(AppealStatus.REOPENED, reason=reason)
+    change_status(ctx, access.citizen(f"open311:{client}"), appeal.id, reopen)
     return reply

@@ -34,6 +34,7 @@ from otklik.channels.portal.schemas import (
 )
 from otklik.channels.portal.settings import PortalSettings, load_portal_settings
 from otklik.channels.portal.views import account_view, appeal_view, detail_view
+from otklik.domain import access
 from otklik.domain.channels import Channel
 from otklik.domain.errors import Conflict, InvalidInput, NotFound
 from otklik.domain.message import Author, InboundMessage, MessageOutcome
@@ -183,7 +184,7 @@ def _submit(
     if decision.appeal_id is None:
         body_out = {"message_id": decision.message_id, "decision": decision.outcome.value, "reason": decision.reason}
         return JSONResponse(body_out, status_code=202 if decision.outcome is MessageOutcome.QUEUED else 409)
-    detail = appeal_service.get_detail(ctx, decision.appeal_id)
+    detail = appeal_service.get_detail(ctx, access.citizen(f"citizen:{account.id}"), decision.appeal_id)
     out = SubmissionOut(
         **appeal_view(ctx, detail.appeal).model_dump(),
         notice=next((d.text for d in detail.deliveries if d.kind == "ack"), None),
@@ -202,7 +203,7 @@ def _own_detail(ctx: ServiceContext, account: AccountRecord, appeal_id: int) -> 
     """Another citizen's appeal is a 404, exactly like one that does not exist."""
     if not accounts.owns_appeal(ctx, account.id, appeal_id):
         raise NotFound(f"обращение {appeal_id} не найдено среди ваших обращений")
-    return appeal_service.get_detail(ctx, appeal_id)
+    return appeal_service.get_detail(ctx, access.citizen(f"citizen:{account.id}"), appeal_id)
 
 
 @router.get("/appeals/{appeal_id}", response_model=CitizenAppealDetailOut)
@@ -214,10 +215,9 @@ def my_appeal(appeal_id: int, account: Account, ctx: Ctx) -> CitizenAppealDetail
 def rate(appeal_id: int, body: RatingIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
     """«Не решено» within the reopen window also returns the appeal to work."""
     _own_detail(ctx, account, appeal_id)
-    appeal_service.rate(
-        ctx, appeal_id, score=body.score, solved=body.solved, comment=body.comment, actor=f"citizen:{account.id}"
-    )
-    return detail_view(ctx, appeal_service.get_detail(ctx, appeal_id))
+    me = access.citizen(f"citizen:{account.id}")
+    appeal_service.rate(ctx, me, appeal_id, score=body.score, solved=body.solved, comment=body.comment)
+    return detail_view(ctx, appeal_service.get_detail(ctx, me, appeal_id))
 
 
 @router.post("/appeals/{appeal_id}/reopen", response_model=CitizenAppealDetailOut)
@@ -233,6 +233,7 @@ def reopen(appeal_id: int, body: ReopenIn, account: Account, ctx: Ctx) -> Citize
             "срок прошёл — подайте новое обращение"
         )
     reason = f"гражданин: проблема не решена. {body.comment}" if body.comment else "гражданин: проблема не решена"
-    request = appeal_service.TransitionRequest(to=AppealStatus.REOPENED, actor=f"citizen:{account.id}", reason=reason)
-    appeal_service.change_status(ctx, appeal_id, request)
-    return detail_view(ctx, appeal_service.get_detail(ctx, appeal_id))
+    me = access.citizen(f"citizen:{account.id}")
+    request = appeal_service.TransitionRequest(to=AppealStatus.REOPENED, reason=reason)
+    appeal_service.change_status(ctx, me, appeal_id, request)
+    return detail_view(ctx, appeal_service.get_detail(ctx, me, appeal_id))

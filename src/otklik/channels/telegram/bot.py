@@ -17,6 +17,7 @@ from otklik.channels.telegram import chat_memory, texts
 from otklik.channels.telegram.keyboards import solved_keyboard, start_keyboard
 from otklik.channels.telegram.mapping import to_inbound
 from otklik.channels.telegram.settings import TelegramSettings
+from otklik.domain import access
 from otklik.domain.errors import DomainError, InvalidInput
 from otklik.domain.message import InboundMessage, MessageDecision, MessageOutcome
 from otklik.services.appeals import get_detail, rate
@@ -148,7 +149,8 @@ async def on_solved(query: CallbackQuery, ctx: ServiceContext) -> None:
     problem = await asyncio.to_thread(_cannot_rate, ctx, query, appeal_id)
     if problem is None:
         try:
-            await asyncio.to_thread(rate, ctx, appeal_id, score=score, solved=solved, comment=None, actor=CITIZEN_ACTOR)
+            me = access.citizen(CITIZEN_ACTOR)
+            await asyncio.to_thread(rate, ctx, me, appeal_id, score=score, solved=solved, comment=None)
         except DomainError as error:
             log.info("telegram.rating_refused", appeal_id=appeal_id, reason=error.reason)
             problem = texts.ALREADY_RATED
@@ -166,7 +168,7 @@ def _cannot_rate(ctx: ServiceContext, query: CallbackQuery, appeal_id: int) -> s
     mine = {a.id for a in appeals_of_channel_user(ctx, CHANNEL, str(chat_id), limit=100)}
     if appeal_id not in mine:
         return texts.NOT_YOURS
-    if get_detail(ctx, appeal_id).ratings:
+    if get_detail(ctx, access.citizen(f"telegram:{chat_id}"), appeal_id).ratings:
         return texts.ALREADY_RATED
     return None
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
+from otklik.domain.access import Principal
 from otklik.domain.appeal import Appeal
 from otklik.domain.channels import Channel
 from otklik.domain.errors import InvalidInput
@@ -19,6 +20,7 @@ from otklik.observability import APPEAL_TRANSITIONS, MESSAGES_RECEIVED
 from otklik.services import appeals as appeal_service
 from otklik.services.context import ServiceContext
 from otklik.services.messages import receive_message
+from otklik.web.auth import StaffPrincipal
 from otklik.web.dependencies import Ctx
 from otklik.web.schemas.appeals import (
     AgencyOut,
@@ -26,6 +28,7 @@ from otklik.web.schemas.appeals import (
     AppealOut,
     AppealPage,
     CategoryOut,
+    ContactsOut,
     CorrectionIn,
     DeliveryOut,
     EventOut,
@@ -70,8 +73,8 @@ def appeal_out(ctx: ServiceContext, appeal: Appeal) -> AppealOut:
     )
 
 
-def _detail(ctx: ServiceContext, appeal_id: int) -> AppealDetailOut:
-    detail = appeal_service.get_detail(ctx, appeal_id)
+def _detail(ctx: ServiceContext, principal: Principal, appeal_id: int) -> AppealDetailOut:
+    detail = appeal_service.get_detail(ctx, principal, appeal_id)
     base = appeal_out(ctx, detail.appeal).model_dump()
     return AppealDetailOut(
         **base,
@@ -113,13 +116,22 @@ def submit_appeal(
 
 
 @router.get("/{appeal_id}", response_model=AppealDetailOut)
-def get_appeal(appeal_id: int, ctx: Ctx) -> AppealDetailOut:
-    return _detail(ctx, appeal_id)
+def get_appeal(appeal_id: int, ctx: Ctx, principal: StaffPrincipal) -> AppealDetailOut:
+    """The appeal card, personal data masked; outside the reader's scope the appeal does not exist (404)."""
+    return _detail(ctx, principal, appeal_id)
+
+
+@router.get("/{appeal_id}/contacts", response_model=ContactsOut)
+def get_contacts(appeal_id: int, ctx: Ctx, principal: StaffPrincipal) -> ContactsOut:
+    """The citizen's contacts and the unmasked text; the access is recorded in the appeal's history (152-ФЗ)."""
+    found = appeal_service.contacts(ctx, principal, appeal_id)
+    return ContactsOut(name=found.name, phone=found.phone, email=found.email, text=found.text, address=found.address)
 
 
 @router.get("", response_model=AppealPage)
 def search_appeals(
     ctx: Ctx,
+    principal: StaffPrincipal,
     status: str | None = None,
     group: str | None = None,
     municipality: str | None = Query(None, description="municipality id (OKTMO) or name"),
@@ -145,7 +157,7 @@ def search_appeals(
         page=page,
         per_page=per_page,
     )
-    items, total = appeal_service.list_appeals(ctx, filters)
+    items, total = appeal_service.list_appeals(ctx, principal, filters)
     return AppealPage(items=[appeal_out(ctx, a) for a in items], total=total, page=page, per_page=per_page)
 
 
@@ -159,35 +171,36 @@ def _municipality_id(ctx: ServiceContext, value: str | None) -> str | None:
 
 
 @router.post("/{appeal_id}/transitions", response_model=AppealDetailOut)
-def transition(appeal_id: int, body: TransitionIn, ctx: Ctx) -> AppealDetailOut:
+def transition(appeal_id: int, body: TransitionIn, ctx: Ctx, principal: StaffPrincipal) -> AppealDetailOut:
     request = appeal_service.TransitionRequest(
         to=parse_status(body.to),
-        actor=body.actor,
         reason=body.reason,
         agency_id=body.agency_id,
         reject_reason=RejectReason(body.reject_reason) if body.reject_reason else None,
         duplicate_of_id=body.duplicate_of,
     )
-    appeal_service.change_status(ctx, appeal_id, request)
+    appeal_service.change_status(ctx, principal, appeal_id, request)
     APPEAL_TRANSITIONS.labels(request.to.value).inc()
-    return _detail(ctx, appeal_id)
+    return _detail(ctx, principal, appeal_id)
 
 
 @router.post("/{appeal_id}/replies", status_code=201, response_model=AppealDetailOut)
-def reply(appeal_id: int, body: ReplyIn, ctx: Ctx) -> AppealDetailOut:
-    appeal_service.add_reply(ctx, appeal_id, kind=ReplyKind(body.kind), text=body.text, author=body.author)
-    return _detail(ctx, appeal_id)
+def reply(appeal_id: int, body: ReplyIn, ctx: Ctx, principal: StaffPrincipal) -> AppealDetailOut:
+    """The body's answer; the author is the signed-in person."""
+    appeal_service.add_reply(ctx, principal, appeal_id, kind=ReplyKind(body.kind), text=body.text)
+    return _detail(ctx, principal, appeal_id)
 
 
 @router.post("/{appeal_id}/ratings", status_code=201, response_model=AppealDetailOut)
-def rate(appeal_id: int, body: RatingIn, ctx: Ctx) -> AppealDetailOut:
-    appeal_service.rate(ctx, appeal_id, score=body.score, solved=body.solved, comment=body.comment, actor=body.actor)
-    return _detail(ctx, appeal_id)
+def rate(appeal_id: int, body: RatingIn, ctx: Ctx, principal: StaffPrincipal) -> AppealDetailOut:
+    """A moderator records the rating a citizen gave by phone; citizens rate in their own channel."""
+    appeal_service.rate(ctx, principal, appeal_id, score=body.score, solved=body.solved, comment=body.comment)
+    return _detail(ctx, principal, appeal_id)
 
 
 @router.post("/{appeal_id}/corrections", response_model=AppealDetailOut)
-def correct(appeal_id: int, body: CorrectionIn, ctx: Ctx) -> AppealDetailOut:
+def correct(appeal_id: int, body: CorrectionIn, ctx: Ctx, principal: StaffPrincipal) -> AppealDetailOut:
     """A moderator fixes topic or place; the fix is history and training data (`otklik model train`)."""
-    correction = appeal_service.Correction(body.actor, body.group, body.topic, body.municipality_id, body.reason)
-    appeal_service.correct(ctx, appeal_id, correction)
-    return _detail(ctx, appeal_id)
+    correction = appeal_service.Correction(body.group, body.topic, body.municipality_id, body.reason)
+    appeal_service.correct(ctx, principal, appeal_id, correction)
+    return _detail(ctx, principal, appeal_id)

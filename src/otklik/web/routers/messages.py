@@ -6,9 +6,11 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from otklik.domain.channels import parse_channel
+from otklik.domain.errors import Forbidden
 from otklik.domain.message import Author, InboundMessage
 from otklik.observability import MESSAGES_RECEIVED
 from otklik.services.messages import receive_message
+from otklik.web.auth import AnyPrincipal
 from otklik.web.dependencies import Ctx
 from otklik.web.schemas.messages import MessageDecisionOut, MessageIn
 
@@ -16,9 +18,14 @@ router = APIRouter(prefix="/api/v1", tags=["messages"])
 
 
 @router.post("/messages", status_code=202, response_model=MessageDecisionOut)
-def post_message(body: MessageIn, ctx: Ctx) -> JSONResponse:
+def post_message(body: MessageIn, ctx: Ctx, principal: AnyPrincipal) -> JSONResponse:
+    """A channel gateway posts what it received; its token must carry the scope `messages:<channel>`, so a
+    token issued for VK cannot make Otklik write e-mails to addresses it names."""
+    channel = parse_channel(body.channel)
+    if not principal.may_post(channel.value):
+        raise Forbidden(f"токен не выдан для канала {channel.value!r}: нужна область messages:{channel.value}")
     message = InboundMessage(
-        channel=parse_channel(body.channel),
+        channel=channel,
         external_id=body.external_id,
         text=body.text,
         created_at=body.created_at,

@@ -1,4 +1,4 @@
-"""The overview page: a living picture of the stream for whoever opens http://127.0.0.1:8000."""
+"""The overview page: a living picture of the stream in the signed-in person's scope; `/` leads to it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from collections import Counter
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.domain.calendar import MOSCOW
 from otklik.services.appeals import list_appeals
 from otklik.web.dependencies import Ctx
+from otklik.web.ui.session import Session
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
@@ -31,9 +32,15 @@ STATUS_RU = {
 }
 
 
-@router.get("/", response_class=HTMLResponse)
-def overview(request: Request, ctx: Ctx) -> HTMLResponse:
-    appeals, total = list_appeals(ctx, AppealFilter(per_page=50))
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/ui/", status_code=303)
+
+
+@router.get("/ui/", response_class=HTMLResponse)
+@router.get("/ui/overview", response_class=HTMLResponse)
+def overview(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
+    appeals, total = list_appeals(ctx, session.principal, AppealFilter(per_page=50))
     agencies = {a.id: a.name for a in ctx.reference.agencies}
     municipalities = {m.id: m.name for m in ctx.reference.municipalities}
     by_status = Counter(a.status for a in appeals)

@@ -122,7 +122,6 @@ class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: str = Field(..., description="the target status", examples=["in_progress"])
-    actor: str = Field(..., min_length=1, max_length=200, description="who makes the change")
     reason: str | None = Field(None, max_length=2000)
     agency_id: str | None = Field(None, description="for assigned / redirected: the body")
     reject_reason: Literal["spam", "not_an_appeal", "duplicate"] | None = None
@@ -134,7 +133,6 @@ class ReplyIn(BaseModel):
 
     kind: Literal["interim", "final", "clarification"]
     text: str = Field(..., min_length=1, max_length=MAX_TEXT_LENGTH)
-    author: str = Field(..., min_length=1, max_length=200)
 
 
 class RatingIn(BaseModel):
@@ -143,14 +141,22 @@ class RatingIn(BaseModel):
     score: int = Field(..., ge=1, le=5)
     solved: bool
     comment: str | None = Field(None, max_length=2000)
-    actor: str = Field("citizen", max_length=200)
 
 
 class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(..., min_length=1, max_length=200)
     group: str | None = Field(None, description="the right group of the rubricator")
     topic: str | None = Field(None, description="the right topic (inside the group)")
     municipality_id: str | None = Field(None, description="the right municipality (OKTMO id)")
     reason: str | None = Field(None, max_length=2000)
+
+
+class ContactsOut(BaseModel):
+    """The citizen's personal data; reading it leaves a `personal_data_viewed` event (152-ФЗ)."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+    text: str = Field(description="the appeal's text unmasked")
+    address: str | None

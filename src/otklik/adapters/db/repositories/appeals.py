@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
 from otklik.adapters.db.tables.sequences import number_sequences
+from otklik.domain.access import AppealScope
 from otklik.domain.appeal import Appeal
 from otklik.domain.citizen import Citizen
 from otklik.domain.events import AppealEvent
@@ -30,6 +31,17 @@ class AppealFilter:
     overdue_at: datetime | None = None  # set: only open appeals whose deadline passed before this moment
     page: int = 1
     per_page: int = 50
+
+
+def visible_in(scope: AppealScope) -> ColumnElement[bool]:
+    """The SQL form of `AppealScope.admits`: every list, count, search and export of appeals goes through it."""
+    if scope.nothing:
+        return false()
+    if scope.everything:
+        return true()
+    if scope.municipality_id is not None:
+        return appeals.c.municipality_id == scope.municipality_id
+    return appeals.c.agency_id == (scope.agency_id or "")
 
 
 class AppealRepository:
@@ -66,8 +78,9 @@ class AppealRepository:
     def get_by_number(self, number: str) -> Appeal | None:
         return self._session.scalars(select(Appeal).where(appeals.c.number == number)).first()
 
-    def search(self, filters: AppealFilter) -> tuple[list[Appeal], int]:
+    def search(self, filters: AppealFilter, scope: AppealScope) -> tuple[list[Appeal], int]:
         query: Select[tuple[Appeal]] = select(Appeal)
+        query = query.where(visible_in(scope))
         if filters.status:
             query = query.where(appeals.c.status == filters.status)
         if filters.group:

@@ -1,0 +1,48 @@
+"""Who is asking: the principal of an API request (Authorization: Bearer) or of a UI request (session cookie).
+
+The dependencies only establish the identity (401 without one); what the identity may do is decided by the
+services (`domain/access.py`), so the API, the UI and the CLI obey the same rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from otklik.domain.access import Principal, PrincipalKind
+from otklik.domain.errors import Forbidden, Unauthorized
+from otklik.services import staff
+from otklik.web.dependencies import Ctx
+
+SESSION_COOKIE = "otklik_session"
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def api_principal(request: Request, ctx: Ctx) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("нужна авторизация: Authorization: Bearer <токен> (POST /api/v1/auth/token)")
+    principal = staff.principal_of_bearer(ctx, token)
+    if principal is None:
+        raise Unauthorized("токен недействителен, истёк или отозван: получите новый")
+    return principal
+
+
+def staff_principal(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    """The staff API: people only; an integration token posts messages and reads nothing."""
+    if principal.kind is not PrincipalKind.STAFF:
+        raise Forbidden("интеграционный токен может только передавать сообщения своих каналов")
+    return principal
+
+
+AnyPrincipal = Annotated[Principal, Depends(api_principal)]
+StaffPrincipal = Annotated[Principal, Depends(staff_principal)]
