@@ -21,10 +21,11 @@ install: $(STAMP) ## create .venv and install Otklik with its development tools
 run: $(STAMP) ## start the service with the Kostroma reference data and a demo stream (SQLite)
 	$(BIN)/otklik serve --demo
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy
+lint: $(STAMP) ## ruff (lint and format check), mypy, and the layer contract (import-linter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 services: ## start the local servers the tests need (PostgreSQL, …) if they are not running
 	bash scripts/ensure-services.sh

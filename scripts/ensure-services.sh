@@ -20,4 +20,12 @@ fi
 wait_for_port 127.0.0.1 5432 PostgreSQL
 
 # --- e-mail channel tests: they start their own private dovecot (IMAP) from a temp config; only the package is needed
-command -v dovecot >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd)
+# --- browser tests: Debian's chromium, driven by Playwright with executable_path (no browser download)
+missing=()
+command -v dovecot >/dev/null || missing+=(dovecot-imapd)
+command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+command -v chromium >/dev/null || { echo "error: chromium is not installed" >&2; exit 1; }
