@@ -21,6 +21,7 @@ from otklik.services.context import ServiceContext
 from otklik.settings import load_settings
 from otklik.web.app import create_app
 from otklik.workers.channel_jobs import discover_jobs, start_jobs
+from otklik.workers.deadline_job import deadline_job
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +44,7 @@ def serve(
     senders = discover_senders(settings)
     worker = DeliveryWorker(ctx, with_demo_senders(senders) if demo else senders)
     threading.Thread(target=worker.run, args=(stop,), daemon=True, name="delivery-worker").start()
-    start_jobs(discover_jobs(ctx), stop)
+    start_jobs([*discover_jobs(ctx), deadline_job(ctx)], stop)
     if demo:
         stream = DemoStream(ctx, seed=44)
         stream.backfill(demo_backlog)

@@ -17,13 +17,14 @@ from otklik.notify.sender import OutboundNotice, PermanentDeliveryError
 
 _NUMBER = re.compile(r"\b\d{2}-\d{4}-\d{6,}\b")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|ответ|отв)\s*(\[\d+\])?\s*:\s*)+", re.I)
-_AUTOMATIC_KINDS = frozenset({"ack", "status"})  # written by the system, not by a person
+_AUTOMATIC_KINDS = frozenset({"ack", "status", "staff_reminder"})  # written by the system, not by a person
 _SUBJECTS = {
     "ack": "Обращение № {number} зарегистрировано",
     "status": "Обращение № {number}: изменение статуса",
     "reply_interim": "Промежуточный ответ по обращению № {number}",
     "reply_final": "Ответ по обращению № {number}",
     "reply_clarification": "Уточнение по обращению № {number}",
+    "staff_reminder": "Срок по обращению № {number}",
 }
 _templates = Environment(
     loader=PackageLoader("otklik.channels.email", "templates"),

@@ -107,6 +107,19 @@ class AppealRepository:
             self._session.flush()
         return event
 
+    def recent_events(
+        self, event_type: str, scope: AppealScope, since: datetime, *, limit: int
+    ) -> list[tuple[AppealEvent, str]]:
+        """Events of one type on the appeals of a scope, newest first, each with its appeal's number."""
+        query = (
+            select(AppealEvent, appeals.c.number)
+            .join(appeals, appeals.c.id == appeal_events.c.appeal_id)
+            .where(appeal_events.c.type == event_type, appeal_events.c.at >= since, visible_in(scope))
+            .order_by(appeal_events.c.at.desc(), appeal_events.c.id.desc())
+            .limit(limit)
+        )
+        return [(event, number) for event, number in self._session.execute(query)]
+
     def history(self, appeal_id: int) -> list[AppealEvent]:
         query = select(AppealEvent).where(appeal_events.c.appeal_id == appeal_id).order_by(appeal_events.c.id)
         return list(self._session.scalars(query))
