@@ -23,6 +23,9 @@ from staff_support import StaffTeam
 PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
 RUNTIME_TABLES = (
+    "detail_requests",
+    "deadline_extensions",
+    "answer_drafts",
     "deadline_reminders",
     "staff_sessions",
     "login_failures",

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
 
     # --- citizens ------------------------------------------------------------------------------------------
     reopen_days: int = 30  # how long after the final answer a citizen may say «не решено»
+    # Appeal kinds whose final answers a moderator approves before publication (public posts by default); a draft
+    # the answer checker flags is reviewed whatever its kind.
+    answer_review_kinds: list[str] = Field(default_factory=lambda: ["incident"])
 
     # --- delivery ------------------------------------------------------------------------------------------
     delivery_max_attempts: int = 6

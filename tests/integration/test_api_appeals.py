@@ -13,6 +13,11 @@ from staff_support import StaffTeam
 
 pytestmark = pytest.mark.db
 
+# A substantive final answer: what was done, when, by whom, where — it passes the answer check and goes out at once.
+PROPER_ANSWER = (
+    "27.11.2026 бригада МКУ «Служба заказчика» заделала яму на улице Советской в Шарье, покрытие восстановлено."
+)
+
 PORTAL = {
     "text": "Огромная яма на дороге по улице Советской в Шарье, машины бьют колёса",
     "channel": "portal",
@@ -113,7 +118,7 @@ def test_reply_rate_and_reopen(client: TestClient) -> None:
     if appeal["status"] == "needs_moderation":
         client.post(f"{base}/transitions", json={"to": "assigned", "agency_id": "adm-34730000"})
     assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).status_code == 422
-    final = client.post(f"{base}/replies", json={"kind": "final", "text": "Яма заделана 27.11."})
+    final = client.post(f"{base}/replies", json={"kind": "final", "text": PROPER_ANSWER})
     assert final.status_code == 201 and final.json()["status"] == "resolved"
     rated = client.post(f"{base}/ratings", json={"score": 2, "solved": False, "comment": "яма на месте"})
     assert rated.status_code == 201
@@ -127,7 +132,7 @@ def test_an_answer_is_rated_once(client: TestClient) -> None:
     base = f"/api/v1/appeals/{appeal['id']}"
     if appeal["status"] == "needs_moderation":
         client.post(f"{base}/transitions", json={"to": "assigned", "agency_id": "adm-34730000"})
-    client.post(f"{base}/replies", json={"kind": "final", "text": "Сделано."})
+    client.post(f"{base}/replies", json={"kind": "final", "text": PROPER_ANSWER})
     assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).json()["status"] == "closed"
     again = client.post(f"{base}/ratings", json={"score": 1, "solved": True})
     assert again.status_code == 409 and "already rated" in again.json()["detail"]

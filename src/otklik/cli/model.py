@@ -66,9 +66,14 @@ def _retrain_production(out: Path | None) -> None:
     settings = load_settings()
     ctx = bootstrap(settings)
     history = training_history(ctx, half_life_days=settings.route_half_life_days)
-    typer.echo(f"from the system's history: {len(history.examples)} corrections, {len(history.routes)} routes")
+    typer.echo(
+        f"from the system's history: {len(history.examples)} corrections, {len(history.routes)} routes, "
+        f"{len(history.promoted)} promoted messages"
+    )
     with console.status("обучение рабочих моделей (≈ 30 с)…"):
-        models = train_production_models(history.examples, extra_routes=history.routes, reference=ctx.reference)
+        models = train_production_models(
+            history.examples, extra_routes=history.routes, extra_appeals=history.promoted, reference=ctx.reference
+        )
     target = save_current(models, out)
     typer.echo(f"production models: {target} ({models.info})")
 

@@ -174,6 +174,10 @@ def staff(
     )
 
 
+# Statuses in which the body named on an appeal is only the machine's (or a redirecting body's) proposal.
+AWAITING_MODERATION = frozenset({"new", "needs_moderation"})
+
+
 @dataclass(frozen=True)
 class AppealScope:
     """Which appeals a principal can see at all. Outside it an appeal does not exist for them (404)."""
@@ -183,13 +187,17 @@ class AppealScope:
     agency_id: str | None = None
     nothing: bool = False  # integration tokens read nothing
 
-    def admits(self, municipality_id: str | None, agency_id: str | None) -> bool:
+    def admits(self, municipality_id: str | None, agency_id: str | None, status: str | None = None) -> bool:
+        """`status`: an appeal still waiting for a moderator carries only a proposed body, which is not yet
+        the body's appeal (roles.md: «appeals assigned to their body»)."""
         if self.nothing:
             return False
         if self.everything:
             return True
         if self.municipality_id is not None:
             return municipality_id == self.municipality_id
+        if status in AWAITING_MODERATION:
+            return False
         return self.agency_id is not None and agency_id == self.agency_id
 
 
@@ -217,9 +225,11 @@ def authorize(principal: Principal, action: Action) -> None:
     raise Forbidden(f"роль «{role}» не может {ACTION_RU[action]}")
 
 
-def check_in_scope(principal: Principal, municipality_id: str | None, agency_id: str | None, what: str) -> None:
+def check_in_scope(
+    principal: Principal, municipality_id: str | None, agency_id: str | None, what: str, status: str | None = None
+) -> None:
     """404 for an appeal outside the principal's scope: never a hint that it exists."""
-    if not scope_of(principal).admits(municipality_id, agency_id):
+    if not scope_of(principal).admits(municipality_id, agency_id, status):
         raise NotFound(f"{what} does not exist")
 
 

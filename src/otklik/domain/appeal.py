@@ -45,6 +45,8 @@ class Appeal:
     reject_reason: str | None = None
     duplicate_of_id: int | None = None
     redirect_count: int = 0
+    assignee_id: int | None = None  # the person of the body working on it (staff_users.id)
+    clock_paused_at: datetime | None = None  # the citizen is asked for details: the deadline clock stands still
     id: int | None = None
 
     @property
@@ -52,7 +54,9 @@ class Appeal:
         return AppealStatus(self.status)
 
     def is_overdue(self, now: datetime) -> bool:
-        """Still someone's work and past its deadline."""
+        """Still someone's work and past its deadline; never while the clock is paused for the citizen's details."""
+        if self.clock_paused_at is not None:
+            return False
         return self.due_at is not None and self.status_enum in OPEN_STATUSES and now > self.due_at
 
     @property

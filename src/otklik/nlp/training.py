@@ -87,6 +87,7 @@ def train_production_models(
     extra_examples: Iterable[tuple[str, str, str]] = (),
     *,
     extra_routes: Iterable[tuple[str, str, float]] = (),
+    extra_appeals: Iterable[str] = (),
     reference: ReferenceData | None = None,
 ) -> EngineModels:
     """All models of the engine from the shipped seed data plus the system's own history.
@@ -94,7 +95,9 @@ def train_production_models(
     extra_examples: moderators' corrections as (text, group, topic) — topic may be "" for group only;
     extra_routes: past assignments as (text, agency label, weight) where the label is an agency id or «@municipality»
     (callers map municipal administrations to «@municipality») and the weight says how much the decision counts
-    against a seed example's 1 (callers make recent decisions count more). Deterministic: fixed seeds, sorted labels.
+    against a seed example's 1 (callers make recent decisions count more); extra_appeals: texts moderators promoted
+    from «not an appeal» — the detector's misses, learned as appeals with a correction's weight.
+    Deterministic: fixed seeds, sorted labels.
     """
     started = time.perf_counter()
     seeds = {e.text for e in corpora.seed_examples()}
@@ -107,6 +110,10 @@ def train_production_models(
         ]
     )
     appeal_texts, appeal_labels, appeal_weights = appeal_corpus()
+    promoted = [clean_text(t) for t in extra_appeals if t and t.strip()]
+    appeal_texts += promoted
+    appeal_labels += ["appeal"] * len(promoted)
+    appeal_weights = np.concatenate([appeal_weights, np.full(len(promoted), CORRECTION_WEIGHT)])
     tox_texts, tox_labels = toxicity_corpus()
     routes = [(t, a, 1.0) for t, a in corpora.routing_examples()]
     routes += [(clean_text(t), a, w) for t, a, w in extra_routes if t and a and w > 0]

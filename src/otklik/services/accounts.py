@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import phonenumbers
 import structlog
 
 from otklik.adapters.db.repositories.accounts import (
@@ -53,15 +54,18 @@ def normalize_email(value: str | None) -> str | None:
 
 
 def normalize_phone(value: str | None) -> str | None:
-    """Russian numbers as +7XXXXXXXXXX: «8 (910) 123-45-67» and «+7 910 1234567» are one phone."""
+    """Numbers of the +7 zone as E.164 (+7XXXXXXXXXX): «8 (910) 123-45-67», «+7 910 1234567» and a landline
+    written with its area code, «(4942) 31-22-33» (Kostroma), are all understood. libphonenumber knows the real
+    numbering plan (which codes exist, how long a number is), so a typo is refused instead of stored."""
     if value is None or not value.strip():
         return None
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 11 and digits[0] in "78":
-        return "+7" + digits[1:]
-    if len(digits) == 10 and digits[0] == "9":
-        return "+7" + digits
-    raise InvalidInput("телефон нужен в формате +7 XXX XXX-XX-XX")
+    try:
+        number = phonenumbers.parse(value, "RU")  # without +7 the number is read as written in Russia
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or number.country_code != 7 or not phonenumbers.is_valid_number(number):
+        raise InvalidInput("телефон нужен в формате +7 XXX XXX-XX-XX")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_password(password: str, logins: tuple[str | None, ...], policy: PasswordPolicy) -> None:

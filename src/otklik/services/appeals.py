@@ -60,10 +60,10 @@ _AGENCY_SIDE = frozenset({Role.EXECUTOR, Role.AGENCY_HEAD})
 
 def change_status(ctx: ServiceContext, principal: Principal, appeal_id: int, request: TransitionRequest) -> Appeal:
     citizen_reopens = principal.kind is PrincipalKind.CITIZEN and request.to is AppealStatus.REOPENED
-    if not citizen_reopens:
-        authorize(principal, _ACTION_OF_TARGET[request.to])
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)  # 404 outside the scope, before any 403
+        if not citizen_reopens:
+            authorize(principal, _ACTION_OF_TARGET[request.to])
         if request.agency_id is not None:
             _check_target_agency(ctx, principal, request.agency_id)
         if request.duplicate_of_id is not None:
@@ -145,10 +145,9 @@ class Correction:
 
 def correct(ctx: ServiceContext, principal: Principal, appeal_id: int, correction: Correction) -> Appeal:
     """Fix topic and place; the competent body follows the matrix unless the appeal is already someone's work."""
-    authorize(principal, Action.MODERATE)
     _check_correction(ctx, correction)
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
+        appeal = _get(uow, appeal_id, scope_of(principal), lock=True, principal=principal, action=Action.MODERATE)
         before = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
         if correction.group is not None:
             appeal.group, appeal.topic = correction.group, correction.topic
@@ -197,36 +196,59 @@ def _propose_body(ctx: ServiceContext, appeal: Appeal) -> None:
         appeal.agency_id = competence.agency.id
 
 
-def add_reply(ctx: ServiceContext, principal: Principal, appeal_id: int, *, kind: ReplyKind, text: str) -> Reply:
+def add_reply(ctx: ServiceContext, principal: Principal, appeal_id: int, *, kind: ReplyKind, text: str) -> Reply | None:
     """An interim reply moves the appeal to «answered», a final one to «resolved»; the citizen gets the text.
-    A clarification is a request to the citizen for details."""
-    authorize(principal, Action.ASK_DETAILS if kind is ReplyKind.CLARIFICATION else Action.WORK)
+    A clarification is a request to the citizen for details. A person's final answer goes through review
+    (`services.answers.submit_final_answer`, docs/answers.md): None while it waits for a moderator."""
     if not text.strip():
         raise InvalidInput("a reply needs text")
-    author = principal.actor
+    if kind is ReplyKind.FINAL and principal.kind is PrincipalKind.STAFF:
+        from otklik.services.answers import submit_final_answer  # a cycle at import time: answers uses this module
+
+        draft = submit_final_answer(ctx, principal, appeal_id, text)
+        with ctx.uow(readonly=True) as uow:
+            return next((r for r in uow.appeals.replies(appeal_id) if r.id == draft.reply_id), None)
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
-        now = ctx.clock.now()
-        target = {ReplyKind.INTERIM: AppealStatus.ANSWERED, ReplyKind.FINAL: AppealStatus.RESOLVED}.get(kind)
-        if target is not None and appeal.status_enum is not target:
-            _apply(ctx, uow, appeal, TransitionRequest(target, reason=f"ответ: {kind.value}"), author)
-        reply = uow.appeals.add_reply(Reply(appeal_id, kind.value, text, author, appeal.agency_id, now))
-        uow.appeals.add_event(
-            AppealEvent(appeal_id, EventType.REPLY_ADDED.value, now, author, data={"reply_id": reply.id, "kind": kind})
+        appeal = _get(
+            uow,
+            appeal_id,
+            scope_of(principal),
+            lock=True,
+            principal=principal,
+            action=Action.ASK_DETAILS if kind is ReplyKind.CLARIFICATION else Action.WORK,
         )
-        stored = uow.messages.get(appeal.message_id)
-        if stored is not None:
-            queue_notice(
-                uow,
-                appeal,
-                stored,
-                kind=f"reply_{kind.value}",
-                text=reply_notice(appeal, kind.value, text),
-                key=f"reply:{reply.id}",
-                at=now,
-            )
+        reply = publish_reply(ctx, uow, appeal, kind=kind, text=text, author=principal.actor)
         uow.commit()
     ctx.bus.after_commit()
+    return reply
+
+
+def publish_reply(
+    ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, *, kind: ReplyKind, text: str, author: str
+) -> Reply:
+    """The reply, its status move and the citizen's notice, in the caller's transaction (the caller checked
+    the right to send it: `add_reply`, or a moderator's approval of a final answer)."""
+    assert appeal.id is not None
+    appeal_id = appeal.id
+    now = ctx.clock.now()
+    target = {ReplyKind.INTERIM: AppealStatus.ANSWERED, ReplyKind.FINAL: AppealStatus.RESOLVED}.get(kind)
+    if target is not None and appeal.status_enum is not target:
+        _apply(ctx, uow, appeal, TransitionRequest(target, reason=f"ответ: {kind.value}"), author)
+    reply = uow.appeals.add_reply(Reply(appeal_id, kind.value, text, author, appeal.agency_id, now))
+    uow.appeals.add_event(
+        AppealEvent(appeal_id, EventType.REPLY_ADDED.value, now, author, data={"reply_id": reply.id, "kind": kind})
+    )
+    stored = uow.messages.get(appeal.message_id)
+    if stored is not None:
+        queue_notice(
+            uow,
+            appeal,
+            stored,
+            kind=f"reply_{kind.value}",
+            text=reply_notice(appeal, kind.value, text),
+            key=f"reply:{reply.id}",
+            at=now,
+        )
     return reply
 
 
@@ -236,11 +258,11 @@ def rate(
     """A rating closes a resolved appeal; «не решено» within the reopen window reopens it.
 
     The citizen rates through their channel; staff record a rating only as moderators (one given by phone)."""
-    if principal.kind is PrincipalKind.STAFF:
-        authorize(principal, Action.MODERATE)
     actor = principal.actor
     with ctx.uow() as uow:
         appeal = _get(uow, appeal_id, scope_of(principal), lock=True)
+        if principal.kind is PrincipalKind.STAFF:
+            authorize(principal, Action.MODERATE)
         if appeal.status_enum not in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
             raise InvalidInput(f"appeal {appeal.number} has no final answer yet; it can be rated after one")
         resolved_at = appeal.resolved_at or appeal.closed_at
@@ -276,9 +298,8 @@ def _within_reopen_window(ctx: ServiceContext, appeal: Appeal) -> bool:
 
 
 def get_detail(ctx: ServiceContext, principal: Principal, appeal_id: int) -> AppealDetail:
-    authorize(principal, Action.READ)
     with ctx.uow(readonly=True) as uow:
-        appeal = _get(uow, appeal_id, scope_of(principal))
+        appeal = _get(uow, appeal_id, scope_of(principal), principal=principal, action=Action.READ)
         return AppealDetail(
             appeal,
             uow.appeals.history(appeal_id),
@@ -307,9 +328,8 @@ class Contacts:
 
 def contacts(ctx: ServiceContext, principal: Principal, appeal_id: int) -> Contacts:
     """152-ФЗ: reading a citizen's personal data is itself recorded — an event in the appeal's history."""
-    authorize(principal, Action.SEE_CONTACTS)
     with ctx.uow() as uow:
-        appeal = _get(uow, appeal_id, scope_of(principal))
+        appeal = _get(uow, appeal_id, scope_of(principal), principal=principal, action=Action.SEE_CONTACTS)
         citizen = uow.session.get(Citizen, appeal.citizen_id) if appeal.citizen_id else None
         uow.appeals.add_event(
             AppealEvent(appeal_id, EventType.PERSONAL_DATA_VIEWED.value, ctx.clock.now(), principal.actor)
@@ -324,9 +344,22 @@ def contacts(ctx: ServiceContext, principal: Principal, appeal_id: int) -> Conta
     )
 
 
-def _get(uow: UnitOfWork, appeal_id: int, scope: AppealScope, *, lock: bool = False) -> Appeal:
-    """The appeal if it exists for this scope; otherwise the same 404 as for an appeal that does not exist."""
+def _get(
+    uow: UnitOfWork,
+    appeal_id: int,
+    scope: AppealScope,
+    *,
+    lock: bool = False,
+    action: Action | None = None,
+    principal: Principal | None = None,
+) -> Appeal:
+    """The appeal if it exists for this scope; otherwise the same 404 as for an appeal that does not exist.
+
+    With an action, the principal's right to it is checked after the scope: outside the scope an appeal does not
+    exist (404) even for a role that could not act on it anyway; inside it, a missing right is a 403."""
     appeal = uow.appeals.get(appeal_id, lock=lock)
-    if appeal is None or not scope.admits(appeal.municipality_id, appeal.agency_id):
+    if appeal is None or not scope.admits(appeal.municipality_id, appeal.agency_id, appeal.status):
         raise NotFound(f"appeal {appeal_id} does not exist")
+    if action is not None and principal is not None:
+        authorize(principal, action)
     return appeal

@@ -42,7 +42,10 @@ def _fire(ctx: ServiceContext, appeal_id: int, kind: ReminderKind, due_at: datet
     with ctx.uow() as uow:
         appeal = uow.appeals.get(appeal_id, lock=True)
         # Between the read and now the appeal may have been answered or its deadline moved: then not this one.
+        # While the citizen is asked for details the clock stands still: nothing is due (docs/answers.md).
         if appeal is None or appeal.status_enum not in OPEN_STATUSES or appeal.due_at != due_at:
+            return False
+        if appeal.clock_paused_at is not None:
             return False
         recipient = addressed_to(kind, appeal.status_enum, appeal.agency_id)
         reminder_id = ReminderRepository(uow.session).record(

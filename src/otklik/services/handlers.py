@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from otklik.services import live_feed
+from otklik.services.appeals import APPEAL_STATUS_CHANGED
 from otklik.services.context import ServiceContext
 from otklik.services.deadline_scan import DEADLINE_REMINDER
 from otklik.services.messages import MESSAGE_RECEIVED
-from otklik.services.registration import process_message
+from otklik.services.registration import APPEAL_REGISTERED, process_message
 from otklik.services.staff_reminders import on_deadline_reminder
 
 
@@ -15,7 +17,17 @@ def _on_message_received(ctx: ServiceContext, payload: dict[str, Any]) -> None:
     process_message(ctx, int(payload["message_id"]))
 
 
+def _on_appeal_registered(ctx: ServiceContext, payload: dict[str, Any]) -> None:
+    live_feed.announce(ctx, int(payload["appeal_id"]), "registered")  # live screens (moderators' queue)
+
+
+def _on_status_changed(ctx: ServiceContext, payload: dict[str, Any]) -> None:
+    live_feed.announce(ctx, int(payload["appeal_id"]), "status_changed")
+
+
 HANDLERS = {
     MESSAGE_RECEIVED: _on_message_received,
+    APPEAL_REGISTERED: _on_appeal_registered,
+    APPEAL_STATUS_CHANGED: _on_status_changed,
     DEADLINE_REMINDER: on_deadline_reminder,
 }

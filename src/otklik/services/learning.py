@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from otklik.adapters.db.repositories.moderation import ModerationQueries
 from otklik.domain.agency import AgencyLevel
 from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
 from otklik.domain.learning import DEFAULT_ROUTE_HALF_LIFE_DAYS, route_weight
@@ -14,6 +15,7 @@ from otklik.services.context import ServiceContext
 class History:
     examples: list[tuple[str, str, str]]  # (text, group, topic) corrected by moderators
     routes: list[tuple[str, str, float]]  # (text, agency id or «@municipality», weight) decided by people
+    promoted: list[str] = field(default_factory=list)  # texts moderators turned from «not an appeal» into appeals
 
 
 def training_history(ctx: ServiceContext, *, half_life_days: float = DEFAULT_ROUTE_HALF_LIFE_DAYS) -> History:
@@ -21,12 +23,14 @@ def training_history(ctx: ServiceContext, *, half_life_days: float = DEFAULT_ROU
     with ctx.uow(readonly=True) as uow:
         examples = uow.appeals.corrected_labels()
         routes = uow.appeals.human_routes()
+        promoted = ModerationQueries(uow.session).promoted_texts()
     return History(
         examples,
         [
             (text, _route_label(ctx, agency_id), route_weight(decided_at, now, half_life_days))
             for text, agency_id, decided_at in routes
         ],
+        promoted,
     )
 
 

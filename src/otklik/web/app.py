@@ -13,11 +13,20 @@ from prometheus_client import make_asgi_app
 
 from otklik import __version__
 from otklik.channels.discovery import channel_modules
+from otklik.channels.portal import pages as portal_pages
 from otklik.observability import REQUEST_SECONDS
 from otklik.services.context import ServiceContext
 from otklik.web.problems import install_problem_handlers
-from otklik.web.routers import appeals, auth, health, messages, pages, reference
-from otklik.web.ui import sign_in
+from otklik.web.routers import answers, appeals, auth, health, messages, moderation, pages, reference
+from otklik.web.ui import (
+    screens_agency,
+    screens_appeal,
+    screens_home,
+    screens_moderation,
+    screens_review,
+    sign_in,
+)
+from otklik.web.ui.errors import install_ui_error_pages
 from otklik.web.ui.session import LoginRequired
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -36,9 +45,21 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_problem_handlers(app)
-    for router in (health.router, reference.router, auth.router, messages.router, appeals.router, pages.router):
+    install_ui_error_pages(app)  # after the problem handlers: /ui pages get HTML, the rest problem+json
+    for router in (
+        health.router,
+        reference.router,
+        auth.router,
+        messages.router,
+        appeals.router,
+        moderation.router,
+        answers.router,
+        pages.router,
+    ):
         app.include_router(router)
     app.include_router(sign_in.router)
+    for screens in (screens_home, screens_moderation, screens_appeal, screens_agency, screens_review):
+        app.include_router(screens.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(LoginRequired)
@@ -47,6 +68,7 @@ def create_app(ctx: ServiceContext) -> FastAPI:
 
     for router in channel_routers():
         app.include_router(router)
+    app.include_router(portal_pages.router)  # the citizens' pages at /portal/ (HTML over the portal API)
     app.mount("/metrics", make_asgi_app())
 
     @app.middleware("http")

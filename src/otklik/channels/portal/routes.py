@@ -12,7 +12,7 @@ import structlog
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from otklik.adapters.db.repositories.accounts import AccountRecord
@@ -40,7 +40,7 @@ from otklik.domain.errors import Conflict, InvalidInput, NotFound
 from otklik.domain.message import Author, InboundMessage, MessageOutcome
 from otklik.domain.status import AppealStatus
 from otklik.observability import MESSAGES_RECEIVED
-from otklik.services import accounts
+from otklik.services import accounts, clarifications
 from otklik.services import appeals as appeal_service
 from otklik.services.appeals import reopen_until
 from otklik.services.context import ServiceContext
@@ -236,4 +236,19 @@ def reopen(appeal_id: int, body: ReopenIn, account: Account, ctx: Ctx) -> Citize
     me = access.citizen(f"citizen:{account.id}")
     request = appeal_service.TransitionRequest(to=AppealStatus.REOPENED, reason=reason)
     appeal_service.change_status(ctx, me, appeal_id, request)
+    return detail_view(ctx, appeal_service.get_detail(ctx, me, appeal_id))
+
+
+class DetailsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., min_length=1, max_length=5000)
+
+
+@router.post("/appeals/{appeal_id}/details", response_model=CitizenAppealDetailOut)
+def answer_details(appeal_id: int, body: DetailsIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
+    """The citizen answers a request for details: the appeal's deadline clock restarts (docs/answers.md)."""
+    _own_detail(ctx, account, appeal_id)
+    me = access.citizen(f"citizen:{account.id}")
+    clarifications.details_received(ctx, appeal_id, body.text, principal=me)
     return detail_view(ctx, appeal_service.get_detail(ctx, me, appeal_id))

@@ -12,7 +12,7 @@ from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.domain.access import Principal
 from otklik.domain.appeal import Appeal
 from otklik.domain.channels import Channel
-from otklik.domain.errors import InvalidInput
+from otklik.domain.errors import InvalidInput, NotFound
 from otklik.domain.message import Author, InboundMessage, MessageOutcome
 from otklik.domain.replies import ReplyKind
 from otklik.domain.status import RejectReason, parse_status
@@ -179,9 +179,16 @@ def transition(appeal_id: int, body: TransitionIn, ctx: Ctx, principal: StaffPri
         reject_reason=RejectReason(body.reject_reason) if body.reject_reason else None,
         duplicate_of_id=body.duplicate_of,
     )
-    appeal_service.change_status(ctx, principal, appeal_id, request)
+    appeal = appeal_service.change_status(ctx, principal, appeal_id, request)
     APPEAL_TRANSITIONS.labels(request.to.value).inc()
-    return _detail(ctx, principal, appeal_id)
+    try:
+        return _detail(ctx, principal, appeal_id)
+    except NotFound:
+        # The change took the appeal out of the person's scope (a body's redirect: it is no longer theirs).
+        # They still get the result of their own action, without the history that is no longer theirs to read.
+        return AppealDetailOut(
+            **appeal_out(ctx, appeal).model_dump(), history=[], replies=[], ratings=[], deliveries=[]
+        )
 
 
 @router.post("/{appeal_id}/replies", status_code=201, response_model=AppealDetailOut)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
 from otklik.adapters.db.tables.sequences import number_sequences
-from otklik.domain.access import AppealScope
+from otklik.domain.access import AWAITING_MODERATION, AppealScope
 from otklik.domain.appeal import Appeal
 from otklik.domain.citizen import Citizen
 from otklik.domain.events import AppealEvent
@@ -41,7 +41,8 @@ def visible_in(scope: AppealScope) -> ColumnElement[bool]:
         return true()
     if scope.municipality_id is not None:
         return appeals.c.municipality_id == scope.municipality_id
-    return appeals.c.agency_id == (scope.agency_id or "")
+    # A body's appeals are those assigned to it: a proposal waiting for a moderator is not yet theirs.
+    return (appeals.c.agency_id == (scope.agency_id or "")) & appeals.c.status.not_in(sorted(AWAITING_MODERATION))
 
 
 class AppealRepository:

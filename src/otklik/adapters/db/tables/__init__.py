@@ -10,6 +10,18 @@ from otklik.adapters.db.tables import (
     reminders,
     sequences,
     staff,
+    workflow,
 )
 
-__all__ = ["accounts", "appeals", "channel_state", "messages", "outbox", "reference", "reminders", "sequences", "staff"]
+__all__ = [
+    "accounts",
+    "appeals",
+    "channel_state",
+    "messages",
+    "outbox",
+    "reference",
+    "reminders",
+    "sequences",
+    "staff",
+    "workflow",
+]

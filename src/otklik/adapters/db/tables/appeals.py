@@ -62,6 +62,10 @@ appeals = Table(
     Column("reject_reason", String(20)),
     Column("duplicate_of_id", Integer, ForeignKey("appeals.id")),
     Column("redirect_count", Integer, nullable=False, default=0),
+    # The person of the body working on it; people are deactivated, never deleted (SET NULL keeps test resets simple).
+    Column("assignee_id", Integer, ForeignKey("staff_users.id", ondelete="SET NULL"), index=True),
+    # Set while the citizen is asked for details: the deadline clock stands still (docs/answers.md).
+    Column("clock_paused_at", UtcDateTime),
 )
 
 appeal_events = Table(
