@@ -16,12 +16,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from otklik.clock import FrozenClock
 from otklik.domain.access import SYSTEM
 from otklik.domain.appeal import Appeal
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.status import AppealStatus
 from otklik.services.appeals import Correction, TransitionRequest, change_status, correct, get_detail
 from otklik.services.context import ServiceContext
+from otklik.services.deadline_scan import scan_deadlines
 from otklik.web.app import create_app
 from otklik.web.ui.views import deadline_of
 from staff_support import GALICH, GALICH_ADMIN, PASSWORD, SEATS, SHARYA, SHARYA_ADMIN, StaffTeam
@@ -549,3 +551,19 @@ def test_a_message_judged_not_an_appeal_is_promoted_from_its_tab(
     promoted = [e for e in history(ctx, int(found.group(1))) if e.type == EventType.PROMOTED]
     assert [e.actor for e in promoted] == [actor_of("regmod")]
     assert f'data-testid="promote-{message_id}"' not in moderator.get("/ui/moderation?tab=not_appeals").text
+
+
+def test_the_body_sees_its_deadline_reminders_and_another_body_none(
+    ctx: ServiceContext, client: TestClient, browser: Callable[[str], TestClient]
+) -> None:
+    appeal_id = assigned_to(ctx, client, SHARYA_ADMIN)
+    appeal = get_detail(ctx, SYSTEM, appeal_id).appeal
+    assert appeal.due_at is not None
+    ctx.clock = FrozenClock(appeal.due_at + timedelta(minutes=1))
+    assert scan_deadlines(ctx) == 1
+    own = browser("sharya.exec").get("/ui/agency")
+    assert own.status_code == 200
+    section = own.text.split('data-testid="reminders"', 1)
+    assert len(section) == 2 and appeal.number in section[1] and "просрочено" in section[1]
+    foreign = browser("galich.exec").get("/ui/agency")
+    assert foreign.status_code == 200 and 'data-testid="reminders"' not in foreign.text

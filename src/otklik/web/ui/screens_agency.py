@@ -24,6 +24,7 @@ from otklik.services import backlog as backlog_service
 from otklik.services import extensions as extension_service
 from otklik.services.answers import AnswerTemplate
 from otklik.services.context import ServiceContext
+from otklik.services.staff_reminders import reminders_for
 from otklik.web.dependencies import Ctx
 from otklik.web.ui.rendering import local_time
 from otklik.web.ui.session import CsrfSession, Session, UiSession
@@ -62,6 +63,9 @@ def agency_choices(ctx: ServiceContext, current_agency_id: str | None) -> dict[s
     return {"redirect_agencies": sorted(others, key=lambda pair: pair[1]), "agency_name": names.agency}
 
 
+REMINDER_RU = {"50%": "прошла половина срока", "80%": "осталось меньше 20 % срока", "overdue": "просрочено"}
+
+
 @router.get("/agency", response_class=HTMLResponse)
 def agency_appeals(request: Request, ctx: Ctx, session: Session, mine: bool = False) -> HTMLResponse:
     principal = session.principal
@@ -96,6 +100,8 @@ def agency_appeals(request: Request, ctx: Ctx, session: Session, mine: bool = Fa
         colleagues=[p for p in backlog.people if p.login] if backlog else [],
         nearest=lambda value: local_time(value) if value else "—",
         extensions=extensions,
+        reminders=reminders_for(ctx, principal, days=7, limit=20),
+        REMINDER_RU=REMINDER_RU,
         numbers={e.row.id: e.row.number for e in entries},
         can_work=principal.can(Action.WORK),
         can_extend=principal.can(Action.REQUEST_EXTENSION),
