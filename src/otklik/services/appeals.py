@@ -69,7 +69,7 @@ def change_status(ctx: ServiceContext, principal: Principal, appeal_id: int, req
         if request.duplicate_of_id is not None:
             _get(uow, request.duplicate_of_id, scope_of(principal))
         if request.to is AppealStatus.REDIRECTED and not (request.reason or "").strip():
-            raise InvalidInput("a redirect needs a justification: why the body is not competent (reason)")
+            raise InvalidInput("перенаправление требует обоснования: почему орган не компетентен (reason)")
         if request.to is AppealStatus.REDIRECTED and principal.role in _AGENCY_SIDE:
             _redirect_through_moderation(ctx, uow, principal, appeal, request)
         else:
@@ -92,7 +92,7 @@ def _redirect_through_moderation(
     """A body that says «not ours» proposes the competent one; a moderator decides (the redirect counts against
     the body that gave the appeal away)."""
     if not request.agency_id or request.agency_id == appeal.agency_id:
-        raise InvalidInput("a redirect needs the id of another body the appeal should go to (agency_id)")
+        raise InvalidInput("для перенаправления укажите другой орган (agency_id)")
     from_agency = appeal.agency_id
     event = appeal.transition(
         AppealStatus.NEEDS_MODERATION, actor=principal.actor, at=ctx.clock.now(), reason=request.reason
@@ -156,7 +156,7 @@ def correct(ctx: ServiceContext, principal: Principal, appeal_id: int, correctio
             appeal.municipality_id = correction.municipality_id
         after = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
         if after == before:
-            raise InvalidInput("the correction changes nothing")
+            raise InvalidInput("исправление ничего не меняет: выбраны те же тема и место")
         now = ctx.clock.now()
         uow.appeals.add_event(
             AppealEvent(

@@ -74,6 +74,17 @@ PRIORITY_RU = {"high": "срочно", "normal": "обычный", "low": "ни�
 LOW_CONFIDENCE = 0.5  # below it the page marks the machine's guess as doubtful (words, not only colour)
 
 
+# The answer checker's codes (nlp/answer_quality.py) as a moderator reads them in a history line.
+FLAG_RU = {
+    "no_action": "нет конкретного действия",
+    "no_date": "нет даты или срока",
+    "no_responsible": "не назван ответственный",
+    "template_unchanged": "шаблон без изменений",
+    "off_subject": "не о месте и предмете обращения",
+    "personal_data": "персональные данные в публичном ответе",
+}
+
+
 def percent(value: float | None) -> str:
     return f"{round(value * 100)} %" if value is not None else "—"
 
@@ -212,7 +223,7 @@ def event_line(event: AppealEvent, names: Names) -> EventLine:
     elif event.type in (EventType.EXTENSION_REQUESTED, EventType.EXTENSION_APPROVED) and data.get("days"):
         details.append(f"на {data['days']} дн.")
     elif event.type == EventType.ANSWER_SUBMITTED and data.get("flags"):
-        details.append("замечания проверки: " + ", ".join(str(f) for f in data["flags"]))
+        details.append("замечания проверки: " + ", ".join(FLAG_RU.get(str(f), str(f)) for f in data["flags"]))
     if event.reason:
         details.append(f"основание: {event.reason}")
     return EventLine(local_time(event.at), event.actor, what, details)
