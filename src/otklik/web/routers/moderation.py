@@ -3,23 +3,18 @@ backlog, the body's list, take and reassign. The rules are the services'; this m
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import AsyncIterator
-
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from otklik.domain.access import Action, AppealScope, authorize, scope_of
 from otklik.domain.appeal import Appeal
 from otklik.domain.status import RejectReason
 from otklik.services import backlog as backlog_service
-from otklik.services import live_feed
 from otklik.services import moderation as moderation_service
 from otklik.services.context import ServiceContext
 from otklik.services.moderation import NotAppealItem, QueueItem
 from otklik.web.auth import StaffPrincipal
 from otklik.web.dependencies import Ctx
+from otklik.web.live_stream import scoped_event_stream
 from otklik.web.routers.appeals import appeal_out
 from otklik.web.schemas.appeals import AppealOut
 from otklik.web.schemas.moderation import (
@@ -38,9 +33,6 @@ from otklik.web.schemas.moderation import (
 )
 
 router = APIRouter(tags=["moderation"])
-
-HEARTBEAT_SECONDS = 15.0  # a comment line keeps proxies from closing an idle stream
-STREAM_SECONDS = 15 * 60  # then the browser's EventSource reconnects, and the token is checked again
 
 
 def _queue_item_out(ctx: ServiceContext, item: QueueItem) -> QueueItemOut:
@@ -130,24 +122,7 @@ def promote(message_id: int, ctx: Ctx, principal: StaffPrincipal, body: PromoteI
 def stream(principal: StaffPrincipal) -> StreamingResponse:
     """Server-sent events: each registered or changed appeal in the reader's scope as
     `data: {"appeal_id", "status", "municipality_id", …}`; a comment line every 15 s while it is quiet."""
-    authorize(principal, Action.READ)
-    return StreamingResponse(
-        _events(scope_of(principal)),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-async def _events(scope: AppealScope) -> AsyncIterator[str]:
-    with live_feed.subscribe() as subscription:
-        yield "retry: 3000\n\n"  # subscribed: what happens from now on reaches this reader
-        ends = time.monotonic() + STREAM_SECONDS
-        while time.monotonic() < ends:
-            event = await subscription.next(HEARTBEAT_SECONDS)
-            if event is None:
-                yield ": heartbeat\n\n"
-            elif scope.admits(event.get("municipality_id"), event.get("agency_id"), event.get("status")):
-                yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+    return scoped_event_stream(principal)
 
 
 # --- the body's backlog ------------------------------------------------------------------------------------

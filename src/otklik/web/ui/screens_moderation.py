@@ -6,9 +6,6 @@ services/appeals.py); the services decide who may do what, the page only hides w
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -16,15 +13,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
-from otklik.domain.access import Action, AppealScope, Principal, authorize, scope_of
+from otklik.domain.access import Action, Principal, authorize, scope_of
 from otklik.domain.errors import DomainError, InvalidInput
 from otklik.domain.status import AppealStatus, RejectReason
 from otklik.services import appeals as appeal_service
-from otklik.services import live_feed
 from otklik.services import moderation as moderation_service
 from otklik.services.context import ServiceContext
 from otklik.services.staff import routable_agencies
 from otklik.web.dependencies import Ctx
+from otklik.web.live_stream import scoped_event_stream
 from otklik.web.ui.rendering import local_time
 from otklik.web.ui.session import CsrfSession, Session
 from otklik.web.ui.views import AppealRow, Names, appeal_row, done, doubtful, page, percent, safe_back
@@ -32,8 +29,6 @@ from otklik.web.ui.views import AppealRow, Names, appeal_row, done, doubtful, pa
 router = APIRouter(prefix="/ui", include_in_schema=False)
 QUEUE = "/ui/moderation"
 TOPIC_SEPARATOR = "::"  # one select names group and topic: "ЖКХ::Отопление"
-STREAM_SECONDS = 300.0  # EventSource reconnects by itself; a bounded stream frees the worker of a closed tab
-HEARTBEAT_SECONDS = 15.0
 
 Back = Annotated[str, Form(max_length=500)]
 
@@ -131,24 +126,7 @@ def queue(request: Request, ctx: Ctx, session: Session, tab: str = "queue", frag
 def stream(session: Session) -> StreamingResponse:
     """The UI twin of /api/v1/moderation/stream on the cookie session: each registered or changed appeal in
     the person's scope as `data: {...}`, a comment line while it is quiet. The page then reloads its list."""
-    authorize(session.principal, Action.READ)
-    return StreamingResponse(
-        _events(scope_of(session.principal)),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-async def _events(scope: AppealScope) -> AsyncIterator[str]:
-    with live_feed.subscribe() as subscription:
-        yield "retry: 3000\n\n"
-        ends = time.monotonic() + STREAM_SECONDS
-        while time.monotonic() < ends:
-            event = await subscription.next(HEARTBEAT_SECONDS)
-            if event is None:
-                yield ": heartbeat\n\n"
-            elif scope.admits(event.get("municipality_id"), event.get("agency_id"), event.get("status")):
-                yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+    return scoped_event_stream(session.principal)
 
 
 # --- actions -----------------------------------------------------------------------------------------------
