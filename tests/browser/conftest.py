@@ -32,7 +32,9 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in this thread while it is open, and
+# the channel tests that follow call asyncio.run — the driver must be stopped when the browser tests end.
+@pytest.fixture(scope="package")
 def playwright_driver() -> Iterator[Playwright]:
     # Fail, never skip: `make test` installs Debian's chromium (scripts/ensure-services.sh).
     assert Path(CHROMIUM).exists(), f"no chromium at {CHROMIUM}: run `make services` or set OTKLIK_CHROMIUM"
@@ -40,7 +42,7 @@ def playwright_driver() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
     """One browser process for the run; each test gets its own context (a fresh profile: no cookies)."""
     launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
