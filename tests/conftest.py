@@ -23,6 +23,7 @@ from staff_support import StaffTeam
 PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
 RUNTIME_TABLES = (
+    "answer_attachments",
     "detail_requests",
     "deadline_extensions",
     "answer_drafts",

@@ -61,6 +61,7 @@ class MessageOutcome(StrEnum):
     NOT_AN_APPEAL = "not_an_appeal"  # chatter, thanks, spam: kept, but no appeal
     DUPLICATE = "duplicate"  # the same (channel, external id) arrived before
     QUEUED = "queued"  # accepted; a worker will decide
+    DETAILS = "details"  # the citizen's answer to a request for details of an open appeal: attached to it
 
 
 @dataclass(frozen=True)

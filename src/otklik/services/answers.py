@@ -9,6 +9,7 @@ approval's transaction, with the executor as the reply's author and the moderato
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from otklik.domain.rubricator import split_priority_mark
 from otklik.domain.status import AppealStatus, check_transition
 from otklik.nlp.answer_quality import check_answer
 from otklik.reference.files import data_dir
+from otklik.services.appeal_files import Upload, check_answer_files, store_answer_files
 from otklik.services.appeals import publish_reply
 from otklik.services.context import ServiceContext
 from otklik.services.unit_of_work import UnitOfWork
@@ -108,14 +110,22 @@ def _check(appeal: Appeal, text: str) -> tuple[tuple[DraftFlag, ...], float]:
 
 
 def submit_final_answer(
-    ctx: ServiceContext, principal: Principal, appeal_id: int, text: str, *, template_id: str | None = None
+    ctx: ServiceContext,
+    principal: Principal,
+    appeal_id: int,
+    text: str,
+    *,
+    template_id: str | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> AnswerDraft:
-    """Check and store the draft; publish it at once unless review is required (then it waits, «на проверке»)."""
+    """Check and store the draft; publish it at once unless review is required (then it waits, «на проверке»).
+    Attachments are checked before anything is written and go with the draft (services/appeal_files.py)."""
     text = text.strip()
     if not text:
         raise InvalidInput("окончательный ответ не может быть пустым")
     if template_id is not None:
         _template(template_id)
+    file_types = check_answer_files(attachments)
     with ctx.uow() as uow:
         appeal = appeal_in_scope(uow, principal, appeal_id, lock=True, action=Action.WORK)
         if appeal.status_enum is not AppealStatus.RESOLVED:
@@ -150,6 +160,9 @@ def submit_final_answer(
             draft.publish_unreviewed()
             draft.reply_id = publish_reply(ctx, uow, appeal, kind=ReplyKind.FINAL, text=text, author=draft.author).id
             repo.save_draft(draft)
+        if attachments:
+            assert draft.id is not None
+            store_answer_files(uow, draft.id, attachments, file_types, now)
         uow.commit()
     ctx.bus.after_commit()
     return draft

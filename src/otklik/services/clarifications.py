@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from otklik.adapters.db.repositories.workflow import WorkflowRepository
 from otklik.domain.access import Action, Principal, PrincipalKind, authorize, citizen
+from otklik.domain.appeal import Appeal
 from otklik.domain.errors import Conflict, InvalidInput
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.extensions import DetailsRequest, resume_deadline, working_hours_between
@@ -19,6 +20,7 @@ from otklik.domain.status import OPEN_STATUSES
 from otklik.services.answers import appeal_in_scope
 from otklik.services.appeals import publish_reply
 from otklik.services.context import ServiceContext
+from otklik.services.unit_of_work import UnitOfWork
 
 CITIZEN = citizen("заявитель")
 
@@ -69,32 +71,40 @@ def details_received(
         appeal = appeal_in_scope(uow, principal, appeal_id, lock=True)
         if principal.kind in (PrincipalKind.STAFF, PrincipalKind.TOKEN):
             authorize(principal, Action.ASK_DETAILS)
-        repo = WorkflowRepository(uow.session)
-        waiting = [r for r in repo.details_requests_of(appeal_id) if r.waiting]
-        paused_at = appeal.clock_paused_at
-        if not waiting or paused_at is None:
-            raise Conflict(f"по обращению {appeal.number} уточнения не запрашивались или уже получены")
-        now = ctx.clock.now()
-        hours = round(working_hours_between(ctx.calendar, paused_at, now), 4)
-        data: dict[str, object] = {"request_ids": [r.id for r in waiting], "paused_working_hours": hours}
-        if appeal.due_at is not None:
-            before = appeal.due_at
-            appeal.due_at = resume_deadline(ctx.calendar, before, hours)
-            data["due_at"] = {"before": before.isoformat(), "after": appeal.due_at.isoformat()}
-        first = appeal.first_response_due_at
-        if first is not None and first > paused_at:
-            appeal.first_response_due_at = resume_deadline(ctx.calendar, first, hours)
-            data["first_response_due_at"] = {
-                "before": first.isoformat(),
-                "after": appeal.first_response_due_at.isoformat(),
-            }
-        appeal.clock_paused_at = None
-        for request in waiting:
-            request.answer, request.answered_by, request.answered_at = text, principal.actor, now
-            request.paused_hours = hours
-            repo.save_details_request(request)
-        uow.appeals.add_event(AppealEvent(appeal_id, EventType.DETAILS_RECEIVED.value, now, principal.actor, data=data))
+        answered = resume_clock(ctx, uow, appeal, text, actor=principal.actor)
         uow.commit()
+    return answered
+
+
+def resume_clock(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, text: str, *, actor: str) -> DetailsRequest:
+    """The answer recorded and the clock restarted in the caller's transaction (the caller locked the appeal and
+    checked the right): the API, staff and an answer arriving in the citizen's channel share it."""
+    assert appeal.id is not None
+    repo = WorkflowRepository(uow.session)
+    waiting = [r for r in repo.details_requests_of(appeal.id) if r.waiting]
+    paused_at = appeal.clock_paused_at
+    if not waiting or paused_at is None:
+        raise Conflict(f"по обращению {appeal.number} уточнения не запрашивались или уже получены")
+    now = ctx.clock.now()
+    hours = round(working_hours_between(ctx.calendar, paused_at, now), 4)
+    data: dict[str, object] = {"request_ids": [r.id for r in waiting], "paused_working_hours": hours}
+    if appeal.due_at is not None:
+        before = appeal.due_at
+        appeal.due_at = resume_deadline(ctx.calendar, before, hours)
+        data["due_at"] = {"before": before.isoformat(), "after": appeal.due_at.isoformat()}
+    first = appeal.first_response_due_at
+    if first is not None and first > paused_at:
+        appeal.first_response_due_at = resume_deadline(ctx.calendar, first, hours)
+        data["first_response_due_at"] = {
+            "before": first.isoformat(),
+            "after": appeal.first_response_due_at.isoformat(),
+        }
+    appeal.clock_paused_at = None
+    for request in waiting:
+        request.answer, request.answered_by, request.answered_at = text, actor, now
+        request.paused_hours = hours
+        repo.save_details_request(request)
+    uow.appeals.add_event(AppealEvent(appeal.id, EventType.DETAILS_RECEIVED.value, now, actor, data=data))
     return waiting[-1]
 
 

@@ -16,6 +16,7 @@ from otklik.domain.status import AppealStatus
 from otklik.pipeline.context import PipelineContext
 from otklik.pipeline.runner import Pipeline, registration_stages
 from otklik.services.context import ServiceContext
+from otklik.services.detail_answers import answer_details, match_details_answer
 from otklik.services.notifications import queue_notice
 from otklik.services.unit_of_work import UnitOfWork
 
@@ -34,6 +35,8 @@ def process_message(ctx: ServiceContext, message_id: int) -> None:
         if stored.processed:
             return
         now = ctx.clock.now()
+        if _answers_details(ctx, uow, stored, now):
+            return
         pipeline_ctx = _run_pipeline(ctx, stored, now)
         if not pipeline_ctx.is_appeal:
             reason = "; ".join(pipeline_ctx.explanation) or "не обращение"
@@ -55,6 +58,21 @@ def process_message(ctx: ServiceContext, message_id: int) -> None:
             channel=appeal.channel,
             agency_id=appeal.agency_id,
         )
+
+
+def _answers_details(ctx: ServiceContext, uow: UnitOfWork, stored: StoredMessage, now: datetime) -> bool:
+    """The citizen's answer to a request for details is not a new appeal: it restarts that appeal's clock."""
+    appeal = match_details_answer(uow, stored.message)
+    if appeal is None:
+        return False
+    answer = answer_details(ctx, uow, appeal, stored.message)
+    reason = f"ответ на запрос уточнений по обращению № {appeal.number}"
+    if not answer.resumed:
+        reason += " (уточнения уже получены)"
+    uow.messages.record_outcome(stored.id, MessageOutcome.DETAILS, at=now, reason=reason, appeal_id=appeal.id)
+    uow.commit()
+    log.info("appeal.details_received", appeal_id=appeal.id, message_id=stored.id, resumed=answer.resumed)
+    return True
 
 
 def _run_pipeline(ctx: ServiceContext, stored: StoredMessage, now: datetime) -> PipelineContext:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from otklik.adapters.db.repositories.accounts import AttachmentRecord
+from otklik.adapters.files.store import FileStore, safe_name, sha256_of, sniff
 from otklik.channels.portal.settings import PortalSettings
 from otklik.domain.errors import DomainError, InvalidInput
 from otklik.domain.message import Attachment
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
-_HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 
 
 class TooLarge(DomainError):
@@ -35,22 +32,8 @@ class Upload:
     data: bytes
 
 
-def sniff(head: bytes) -> str | None:
-    """The image type by magic bytes: JPEG FF D8 FF, PNG signature, RIFF…WEBP, ISO-BMFF `ftyp` with a HEIF brand."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
-        return "image/heic"
-    return None
-
-
 def _safe_name(filename: str) -> str:
-    name = PurePosixPath(filename.replace("\\", "/")).name
-    return re.sub(r"[\x00-\x1f]", "", name)[:200] or "photo"
+    return safe_name(filename, "photo")
 
 
 def check(uploads: list[Upload], settings: PortalSettings) -> list[str]:
@@ -80,18 +63,14 @@ def store(uploads: list[Upload], types: list[str], settings: PortalSettings, now
     """Write each photo under a new random name; the original name is kept only as metadata."""
     records = []
     for upload, content_type in zip(uploads, types, strict=True):
-        key = f"portal/{now:%Y/%m}/{uuid.uuid4().hex}.{_EXTENSIONS[content_type]}"
-        path = Path(settings.attachments_dir) / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as file:
-            file.write(upload.data)
+        key = FileStore(Path(settings.attachments_dir)).put("portal", _EXTENSIONS[content_type], upload.data, now)
         records.append(
             AttachmentRecord(
                 storage_key=key,
                 filename=_safe_name(upload.filename),
                 content_type=content_type,
                 size=len(upload.data),
-                sha256=hashlib.sha256(upload.data).hexdigest(),
+                sha256=sha256_of(upload.data),
             )
         )
     return records

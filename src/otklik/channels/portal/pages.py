@@ -42,13 +42,15 @@ from otklik.channels.portal.page_session import (
 from otklik.channels.portal.schemas import RatingIn, ReopenIn, SubmissionIn
 from otklik.channels.portal.settings import PortalSettings, load_portal_settings
 from otklik.channels.portal.views import detail_view
+from otklik.domain import access
 from otklik.domain.errors import DomainError, InvalidInput
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.message import MAX_TEXT_LENGTH
-from otklik.services import accounts
+from otklik.services import accounts, appeal_files, detail_answers
 from otklik.services.appeals import AppealDetail
 from otklik.services.context import ServiceContext
 from otklik.web.dependencies import Ctx
+from otklik.web.ui.files import file_response
 from otklik.web.ui.rendering import templates
 
 Conf = Annotated[PortalSettings, Depends(load_portal_settings)]
@@ -441,14 +443,26 @@ def _appeal_page(
         can_rate=final and not rated,
         can_reopen=final and open_until is not None and ctx.clock.now() <= open_until,
         notice=notice,
+        questions=detail_answers.waiting_questions(ctx, access.citizen(f"citizen:{session.account.id}"), appeal_id),
+        answer_files=appeal_files.published_answer_files(
+            ctx, access.citizen(f"citizen:{session.account.id}"), appeal_id
+        ),
         **extra,
     )
 
 
 @router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
 def my_appeal(request: Request, appeal_id: int, ctx: Ctx, session: Citizen) -> HTMLResponse:
-    done = {key: request.query_params.get(key) == "1" for key in ("submitted", "rated", "reopened")}
+    done = {key: request.query_params.get(key) == "1" for key in ("submitted", "rated", "reopened", "answered")}
     return _appeal_page(request, ctx, session, appeal_id, **done)
+
+
+@router.get("/appeals/{appeal_id}/files/{file_id}")
+def answer_file(appeal_id: int, file_id: int, ctx: Ctx, session: Citizen) -> Response:
+    """A file of a published answer to the citizen's own appeal; another citizen's appeal is a 404."""
+    portal_api._own_detail(ctx, session.account, appeal_id)
+    me = access.citizen(f"citizen:{session.account.id}")
+    return file_response(appeal_files.published_answer_file(ctx, me, appeal_id, file_id))
 
 
 def _score(value: str) -> int:
@@ -494,3 +508,20 @@ def reopen(
         typed = {"reopen_comment": comment}
         return _appeal_page(request, ctx, session, appeal_id, error.http_status, typed=typed, error=error.reason)
     return RedirectResponse(f"/portal/appeals/{appeal_id}?reopened=1", status_code=303)
+
+
+@router.post("/appeals/{appeal_id}/details", response_class=HTMLResponse)
+def answer_details(
+    request: Request, appeal_id: int, ctx: Ctx, session: CsrfCitizen, text: Annotated[str, Form()] = ""
+) -> Response:
+    """The API's answer to a request for details: the appeal's deadline clock restarts."""
+    try:
+        if not text.strip():
+            raise InvalidInput("Напишите ответ на вопрос.")
+        if len(text) > 5000:
+            raise InvalidInput("Ответ слишком длинный: не больше 5000 символов.")
+        portal_api.answer_details(appeal_id, portal_api.DetailsIn(text=text.strip()), session.account, ctx)
+    except DomainError as error:
+        typed = {"details": text}
+        return _appeal_page(request, ctx, session, appeal_id, error.http_status, typed=typed, error=error.reason)
+    return RedirectResponse(f"/portal/appeals/{appeal_id}?answered=1", status_code=303)

@@ -37,7 +37,7 @@ class MessageIn(BaseModel):
 
 class MessageDecisionOut(BaseModel):
     message_id: int
-    decision: str = Field(..., description="registered, not_an_appeal, duplicate or queued")
+    decision: str = Field(..., description="registered, not_an_appeal, duplicate, queued or details")
     appeal_id: int | None
     appeal_number: str | None
     reason: str

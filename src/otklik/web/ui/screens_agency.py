@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
 
 from otklik.domain.access import Action, Role
 from otklik.domain.errors import DomainError
 from otklik.domain.replies import ReplyKind
 from otklik.domain.status import AppealStatus
 from otklik.services import answers as answer_service
+from otklik.services import appeal_files
 from otklik.services import appeals as appeal_service
 from otklik.services import backlog as backlog_service
 from otklik.services import extensions as extension_service
@@ -142,8 +145,21 @@ def interim(appeal_id: int, ctx: Ctx, session: CsrfSession, text: Text, back: Ba
     return done(url, "Промежуточный ответ отправлен заявителю.")
 
 
+async def _uploads(request: Request) -> list[appeal_files.Upload]:
+    """The chosen files; an empty file input sends one nameless empty part, which is no file."""
+    uploads = []
+    for item in (await request.form()).getlist("files"):  # the form is parsed once, for the CSRF check
+        if not isinstance(item, UploadFile):
+            continue
+        data = await item.read(appeal_files.MAX_ANSWER_FILE_BYTES + 1)  # one byte over the limit is enough
+        if item.filename or data:
+            uploads.append(appeal_files.Upload(item.filename or "file", item.content_type or "", data))
+    return uploads
+
+
 @router.post("/agency/{appeal_id}/final")
-def final(
+async def final(
+    request: Request,
     appeal_id: int,
     ctx: Ctx,
     session: CsrfSession,
@@ -151,12 +167,32 @@ def final(
     template_id: Annotated[str, Form(max_length=100)] = "",
     back: Back = AGENCY,
 ) -> Response:
+    """The form is multipart: optional files (PDF/JPEG/PNG) go with the answer."""
+    uploads = await _uploads(request)
+    return await run_in_threadpool(_final, request, ctx, session, appeal_id, text, template_id, back, uploads)
+
+
+def _final(
+    request: Request,
+    ctx: ServiceContext,
+    session: UiSession,
+    appeal_id: int,
+    text: str,
+    template_id: str,
+    back: str,
+    uploads: list[appeal_files.Upload],
+) -> Response:
     url = safe_back(back, AGENCY)
     try:
         draft = answer_service.submit_final_answer(
-            ctx, session.principal, appeal_id, text, template_id=template_id or None
+            ctx, session.principal, appeal_id, text, template_id=template_id or None, attachments=uploads
         )
     except DomainError as error:
+        if uploads and error.http_status in (413, 422):
+            # A refused file: the form comes back (on the card) with the reason, nothing was stored.
+            from otklik.web.ui.screens_appeal import card_with_error  # the card imports this module
+
+            return card_with_error(request, ctx, session, appeal_id, error)
         return _failed(url, error)
     if draft.review_required:
         return done(url, "Окончательный ответ отправлен на проверку модератору: заявитель получит его после одобрения.")

@@ -14,11 +14,12 @@ from otklik.domain.access import Action, Principal
 from otklik.domain.errors import DomainError
 from otklik.domain.status import AppealStatus
 from otklik.services import answers as answer_service
+from otklik.services import appeal_files, clarifications
 from otklik.services import appeals as appeal_service
-from otklik.services import clarifications
 from otklik.services import extensions as extension_service
 from otklik.services.context import ServiceContext
 from otklik.web.dependencies import Ctx
+from otklik.web.ui.files import file_response
 from otklik.web.ui.rendering import local_time
 from otklik.web.ui.screens_agency import agency_choices
 from otklik.web.ui.screens_moderation import choices
@@ -90,6 +91,8 @@ def _card(request: Request, ctx: ServiceContext, session: UiSession, appeal_id: 
         ],
         deliveries=[delivery_line(d) for d in detail.deliveries],
         drafts=[draft_view(d) for d in answer_service.drafts_of(ctx, principal, appeal_id)],
+        photos=appeal_files.photos_of(ctx, principal, appeal_id),
+        answer_files=appeal_files.answer_files_of(ctx, principal, appeal_id),
         extensions=[extension_view(e) for e in extension_service.extensions_of(ctx, principal, appeal_id)],
         answer_templates=answer_service.templates_for(ctx, appeal.group, appeal.topic),
         can=allowed_actions(principal, appeal.status_enum),
@@ -103,6 +106,25 @@ def _card(request: Request, ctx: ServiceContext, session: UiSession, appeal_id: 
 @router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
 def card(request: Request, ctx: Ctx, session: Session, appeal_id: int) -> HTMLResponse:
     return _card(request, ctx, session, appeal_id)
+
+
+def card_with_error(
+    request: Request, ctx: ServiceContext, session: UiSession, appeal_id: int, error: DomainError
+) -> HTMLResponse:
+    """The card again with the reason a form was refused, under the status of the refusal (422, 413)."""
+    return _card(request, ctx, session, appeal_id, status_code=error.http_status, form_error=error.reason)
+
+
+@router.get("/appeals/{appeal_id}/photos/{photo_id}")
+def photo(ctx: Ctx, session: Session, appeal_id: int, photo_id: int) -> Response:
+    """A photo the citizen sent with the appeal, for whoever may read the appeal (404 outside the scope)."""
+    return file_response(appeal_files.photo_file(ctx, session.principal, appeal_id, photo_id), images_only=True)
+
+
+@router.get("/answers/{draft_id}/files/{file_id}")
+def answer_file(ctx: Ctx, session: Session, draft_id: int, file_id: int) -> Response:
+    """A file attached to a final answer, scoped through the answer's appeal."""
+    return file_response(appeal_files.answer_file(ctx, session.principal, draft_id, file_id))
 
 
 @router.post("/appeals/{appeal_id}/contacts", response_class=HTMLResponse)

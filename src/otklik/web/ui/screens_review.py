@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from otklik.domain.access import Action, authorize
 from otklik.domain.errors import DomainError
 from otklik.services import answers as answer_service
+from otklik.services import appeal_files
 from otklik.services import appeals as appeal_service
 from otklik.web.dependencies import Ctx
 from otklik.web.ui.session import CsrfSession, Session
@@ -37,8 +38,10 @@ def review(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
     principal = session.principal
     authorize(principal, Action.REVIEW_ANSWER)
     names, entries = Names(ctx), []
+    files: dict[int, list[appeal_files.AnswerFileRef]] = {}
     for draft in answer_service.review_queue(ctx, principal):
         appeal = appeal_service.get_detail(ctx, principal, draft.appeal_id).appeal
+        files.update(appeal_files.answer_files_of(ctx, principal, draft.appeal_id))
         entries.append(
             ReviewEntry(
                 draft_view(draft),
@@ -48,7 +51,7 @@ def review(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
                 " / ".join(x for x in (appeal.group, appeal.topic) if x) or "—",
             )
         )
-    return page(request, "ui/review.html", session, entries=entries)
+    return page(request, "ui/review.html", session, entries=entries, answer_files=files)
 
 
 def _failed(url: str, error: DomainError) -> Response:

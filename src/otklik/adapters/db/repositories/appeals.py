@@ -187,6 +187,26 @@ class AppealRepository:
         )
         return list(self._session.scalars(query))
 
+    def paused_of(self, channel: str, *, channel_user_id: str | None, email: str | None) -> list[Appeal]:
+        """Appeals of the channel's person (by their id in the channel, else by e-mail) whose clock is paused:
+        the ones waiting for the citizen's details, newest pause first; locked, the answer moves their deadlines."""
+        who: ColumnElement[bool]
+        if channel_user_id:
+            who = (citizens.c.channel == channel) & (citizens.c.channel_user_id == channel_user_id)
+        elif email:
+            who = func.lower(citizens.c.email) == email.lower()
+        else:
+            return []
+        query = (
+            select(Appeal)
+            .join(citizens, citizens.c.id == appeals.c.citizen_id)
+            .where(who, appeals.c.channel == channel, appeals.c.clock_paused_at.is_not(None))
+            .where(appeals.c.status.in_([status.value for status in OPEN_STATUSES]))
+            .order_by(appeals.c.clock_paused_at.desc(), appeals.c.id.desc())
+            .with_for_update(of=appeals)
+        )
+        return list(self._session.scalars(query))
+
     def find_or_add_citizen(self, citizen: Citizen) -> Citizen:
         """One citizen per channel identity (a Telegram chat, a portal account), so «my appeals» in a channel is
         exact; without a channel identity, the same phone, then the same e-mail, is the same person."""

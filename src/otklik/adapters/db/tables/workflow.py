@@ -58,3 +58,17 @@ detail_requests = Table(
     Column("answered_at", UtcDateTime),
     Column("paused_hours", Float),
 )
+
+# Files an executor attached to a final answer (PDF/JPEG/PNG); the bytes are in the attachment store under the key.
+answer_attachments = Table(
+    "answer_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("draft_id", Integer, ForeignKey("answer_drafts.id"), nullable=False, index=True),
+    Column("storage_key", String(200), nullable=False, unique=True),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

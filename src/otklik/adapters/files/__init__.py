@@ -1,0 +1,1 @@
+"""Uploaded files kept on disk: the citizen's photos and the attachments of final answers."""
