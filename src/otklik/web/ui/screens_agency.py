@@ -40,6 +40,7 @@ from otklik.web.ui.views import (
     draft_view,
     extension_view,
     page,
+    refused,
     safe_back,
 )
 
@@ -119,10 +120,6 @@ def latest_draft(ctx: ServiceContext, session: UiSession, appeal_id: int) -> Dra
 
 
 # --- actions -----------------------------------------------------------------------------------------------
-def _failed(url: str, error: DomainError) -> Response:
-    if error.http_status in (403, 404):
-        raise error
-    return done(url, error.reason, error=True)
 
 
 @router.post("/agency/{appeal_id}/take")
@@ -131,7 +128,7 @@ def take(appeal_id: int, ctx: Ctx, session: CsrfSession, back: Back = AGENCY) ->
     try:
         appeal = backlog_service.take(ctx, session.principal, appeal_id)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Обращение {appeal.number} взято в работу.")
 
 
@@ -141,7 +138,7 @@ def interim(appeal_id: int, ctx: Ctx, session: CsrfSession, text: Text, back: Ba
     try:
         appeal_service.add_reply(ctx, session.principal, appeal_id, kind=ReplyKind.INTERIM, text=text)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, "Промежуточный ответ отправлен заявителю.")
 
 
@@ -193,7 +190,7 @@ def _final(
             from otklik.web.ui.screens_appeal import card_with_error  # the card imports this module
 
             return card_with_error(request, ctx, session, appeal_id, error)
-        return _failed(url, error)
+        return refused(url, error)
     if draft.review_required:
         return done(url, "Окончательный ответ отправлен на проверку модератору: заявитель получит его после одобрения.")
     return done(url, "Окончательный ответ опубликован и отправлен заявителю.")
@@ -213,7 +210,7 @@ def redirect(
     try:
         appeal_service.change_status(ctx, session.principal, appeal_id, request)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     # The body's redirect goes back to moderation: the card may no longer be in its scope.
     target = url if not url.startswith("/ui/appeals/") or not session.principal.agency_id else AGENCY
     return done(target, f"Предложено передать в «{Names(ctx).agency(agency_id)}»: решит модератор.")
@@ -231,7 +228,7 @@ def reassign(
     try:
         appeal = backlog_service.reassign(ctx, session.principal, appeal_id, assignee)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Обращение {appeal.number} передано исполнителю {assignee}.")
 
 
@@ -248,7 +245,7 @@ def request_extension(
     try:
         extension_service.request_extension(ctx, session.principal, appeal_id, days, reason)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Запрошено продление срока на {days} дн.: решит руководитель органа.")
 
 
@@ -266,5 +263,5 @@ def decide_extension(
     try:
         extension_service.decide_extension(ctx, session.principal, extension_id, approve, comment.strip() or None)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, "Продление одобрено: срок перенесён." if approve else "В продлении отказано.")

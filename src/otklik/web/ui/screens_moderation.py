@@ -24,7 +24,7 @@ from otklik.web.dependencies import Ctx
 from otklik.web.live_stream import scoped_event_stream
 from otklik.web.ui.rendering import local_time
 from otklik.web.ui.session import CsrfSession, Session
-from otklik.web.ui.views import AppealRow, Names, appeal_row, done, doubtful, page, percent, safe_back
+from otklik.web.ui.views import AppealRow, Names, appeal_row, done, doubtful, page, percent, refused, safe_back
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 QUEUE = "/ui/moderation"
@@ -130,11 +130,6 @@ def stream(session: Session) -> StreamingResponse:
 
 
 # --- actions -----------------------------------------------------------------------------------------------
-def _failed(url: str, error: DomainError) -> Response:
-    """A refused action on a page the person may see: back to it with the reason (403/404 get their page)."""
-    if error.http_status in (403, 404):
-        raise error
-    return done(url, error.reason, error=True)
 
 
 @router.post("/moderation/{appeal_id}/accept")
@@ -143,7 +138,7 @@ def accept(appeal_id: int, ctx: Ctx, session: CsrfSession, back: Back = QUEUE) -
     try:
         appeal = moderation_service.accept(ctx, session.principal, appeal_id)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Обращение {appeal.number} принято и передано в «{Names(ctx).agency(appeal.agency_id)}».")
 
 
@@ -168,7 +163,7 @@ def correct(
     try:
         appeal = appeal_service.correct(ctx, session.principal, appeal_id, correction)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     if not scope_of(session.principal).admits(appeal.municipality_id, appeal.agency_id, appeal.status):
         # handed over to another district: its card is no longer this moderator's to open
         return done(QUEUE, f"Обращение {appeal.number} передано в {Names(ctx).municipality(appeal.municipality_id)}.")
@@ -191,7 +186,7 @@ def assign(
     try:
         appeal = appeal_service.change_status(ctx, session.principal, appeal_id, request)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Обращение {appeal.number} назначено: «{Names(ctx).agency(appeal.agency_id)}».")
 
 
@@ -229,7 +224,7 @@ def reject(
         )
         appeal = appeal_service.change_status(ctx, session.principal, appeal_id, request)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Обращение {appeal.number} отклонено.")
 
 
@@ -253,7 +248,7 @@ def bulk(
             ctx, session.principal, ids, "accept" if action == "accept" else "reject", reject_reason=why
         )
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     verb = "принято" if action == "accept" else "отклонено"
     text = f"{verb.capitalize()}: {len(result.done)}."
     if result.failed:
@@ -273,5 +268,5 @@ def promote(
     try:
         appeal = moderation_service.promote(ctx, session.principal, message_id, reason=reason.strip() or None)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, f"Сообщение стало обращением {appeal.number}.")

@@ -16,7 +16,7 @@ from otklik.services import appeal_files
 from otklik.services import appeals as appeal_service
 from otklik.web.dependencies import Ctx
 from otklik.web.ui.session import CsrfSession, Session
-from otklik.web.ui.views import DraftView, Names, done, draft_view, page, safe_back
+from otklik.web.ui.views import DraftView, Names, done, draft_view, page, refused, safe_back
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 REVIEW = "/ui/review"
@@ -54,12 +54,6 @@ def review(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
     return page(request, "ui/review.html", session, entries=entries, answer_files=files)
 
 
-def _failed(url: str, error: DomainError) -> Response:
-    if error.http_status in (403, 404):
-        raise error
-    return done(url, error.reason, error=True)
-
-
 @router.post("/review/{draft_id}/approve")
 def approve(
     draft_id: int,
@@ -73,7 +67,7 @@ def approve(
     try:
         answer_service.approve_answer(ctx, session.principal, draft_id, edited_text=text.strip() or None)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, "Ответ одобрен и отправлен заявителю.")
 
 
@@ -89,5 +83,5 @@ def return_answer(
     try:
         answer_service.return_answer(ctx, session.principal, draft_id, comment)
     except DomainError as error:
-        return _failed(url, error)
+        return refused(url, error)
     return done(url, "Ответ возвращён исполнителю с комментарием.")

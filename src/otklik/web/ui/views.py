@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otklik.adapters.db.repositories.deliveries import Delivery
 from otklik.domain.answers import AnswerDraft
 from otklik.domain.appeal import Appeal
+from otklik.domain.errors import DomainError
 from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.extensions import Extension
 from otklik.domain.status import OPEN_STATUSES
@@ -345,6 +346,14 @@ def done(url: str, text: str, *, error: bool = False) -> RedirectResponse:
     value = ("e:" if error else "o:") + quote(text[:600], safe="")
     response.set_cookie(FLASH_COOKIE, value, max_age=120, httponly=True, samesite="lax", path="/ui")
     return response
+
+
+def refused(url: str, error: DomainError) -> Response:
+    """A refused action on a page the person may see: back to it with the reason. A 403 or a 404 is raised
+    instead, so the person gets the error page (and a 404 gives no hint that the appeal exists)."""
+    if error.http_status in (403, 404):
+        raise error
+    return done(url, error.reason, error=True)
 
 
 def page(request: Request, template: str, session: UiSession, status_code: int = 200, **context: Any) -> HTMLResponse:
