@@ -182,6 +182,7 @@ def test_asking_for_details_pauses_the_clock_and_the_answer_moves_the_deadline(
 
     clock.advance(days=22)  # Wed 1 April: past the deadline, but the clock stands still
     assert detail(client, appeal["id"])["overdue"] is False
+    assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 0, "nor in the overdue list"
     assert scan_deadlines(ctx) == 0
     assert "deadline_reminder" not in [e["type"] for e in detail(client, appeal["id"])["history"]]
 

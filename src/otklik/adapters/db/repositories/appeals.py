@@ -92,7 +92,12 @@ class AppealRepository:
             query = query.where(appeals.c.agency_id == filters.agency_id)
         if filters.overdue_at is not None:
             open_statuses = [s.value for s in OPEN_STATUSES]
-            query = query.where(appeals.c.due_at < filters.overdue_at, appeals.c.status.in_(open_statuses))
+            # A paused clock (the citizen is asked for details) is not overdue, as Appeal.is_overdue says.
+            query = query.where(
+                appeals.c.due_at < filters.overdue_at,
+                appeals.c.status.in_(open_statuses),
+                appeals.c.clock_paused_at.is_(None),
+            )
         if filters.query:
             pattern = f"%{filters.query}%"
             query = query.where(or_(appeals.c.text_masked.ilike(pattern), appeals.c.number == filters.query))
