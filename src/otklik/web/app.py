@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from prometheus_client import make_asgi_app
 
 from otklik import __version__
@@ -38,7 +39,8 @@ def channel_routers() -> list[APIRouter]:
 
 
 def create_app(ctx: ServiceContext) -> FastAPI:
-    app = FastAPI(
+    # /docs and /redoc from the package's own copies of Swagger UI and ReDoc: they work with no internet.
+    app = FastAPIOffline(
         title="Otklik",
         version=__version__,
         description="Единая система обращений граждан Центра управления регионом",
