@@ -179,3 +179,19 @@ def test_overdue_is_shown_while_the_appeal_is_open(
     assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 1
     ctx.clock = FrozenClock(datetime.fromisoformat(appeal["due_at"]) - timedelta(minutes=1))
     assert client.get("/api/v1/appeals", params={"overdue": "true"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "\\"])
+def test_search_text_is_literal_not_a_like_wildcard(client: TestClient, wildcard: str) -> None:
+    client.post("/api/v1/appeals", json=PORTAL)
+    assert client.get("/api/v1/appeals", params={"q": wildcard}).json()["total"] == 0
+    found = client.get("/api/v1/appeals", params={"q": "Советской"}).json()
+    assert found["total"] == 1, "an ordinary word still finds the appeal"
+
+
+def test_search_finds_a_percent_sign_in_the_text(client: TestClient) -> None:
+    client.post(
+        "/api/v1/appeals", json=dict(PORTAL, text="Тариф на отопление в Шарье вырос на 40% за месяц, это незаконно")
+    )
+    client.post("/api/v1/appeals", json=PORTAL)
+    assert client.get("/api/v1/appeals", params={"q": "40%"}).json()["total"] == 1

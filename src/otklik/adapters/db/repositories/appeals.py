@@ -33,6 +33,10 @@ class AppealFilter:
     per_page: int = 50
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def visible_in(scope: AppealScope) -> ColumnElement[bool]:
     """The SQL form of `AppealScope.admits`: every list, count, search and export of appeals goes through it."""
     if scope.nothing:
@@ -99,8 +103,11 @@ class AppealRepository:
                 appeals.c.clock_paused_at.is_(None),
             )
         if filters.query:
-            pattern = f"%{filters.query}%"
-            query = query.where(or_(appeals.c.text_masked.ilike(pattern), appeals.c.number == filters.query))
+            # The person's text is matched literally: % and _ are characters to find, not LIKE wildcards.
+            pattern = f"%{_escape_like(filters.query)}%"
+            query = query.where(
+                or_(appeals.c.text_masked.ilike(pattern, escape="\\"), appeals.c.number == filters.query)
+            )
         total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = query.order_by(appeals.c.created_at.desc(), appeals.c.id.desc())
         page = page.offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
