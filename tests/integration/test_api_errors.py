@@ -84,3 +84,19 @@ def test_unknown_target_status_and_agency(client: TestClient) -> None:
     assert "unknown status" in str(_problem(client.post(url, json={"to": "done"}))["detail"])
     response = client.post(url, json={"to": "redirected", "agency_id": "nope"})
     assert "unknown agency" in str(_problem(response)["detail"])
+
+
+@pytest.mark.parametrize("appeal_id", ["3000000000", "99999999999999999999", "0", "-5"])
+@pytest.mark.parametrize("suffix", ["", "/contacts"])
+def test_an_id_beyond_the_column_is_a_404_not_a_server_error(client: TestClient, appeal_id: str, suffix: str) -> None:
+    response = client.get(f"/api/v1/appeals/{appeal_id}{suffix}")
+    assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("appeal_id", ["3000000000", "99999999999999999999"])
+def test_writes_to_an_id_beyond_the_column_are_404(client: TestClient, appeal_id: str) -> None:
+    base = f"/api/v1/appeals/{appeal_id}"
+    assert client.post(f"{base}/ratings", json={"score": 5, "solved": True}).status_code == 404
+    assert client.post(f"{base}/corrections", json={"group": "ЖКХ"}).status_code == 404
+    assert client.post(f"{base}/transitions", json={"to": "in_progress"}).status_code == 404
+    assert client.post(f"{base}/replies", json={"kind": "interim", "text": "Работы запланированы"}).status_code == 404

@@ -33,6 +33,9 @@ class AppealFilter:
     per_page: int = 50
 
 
+MAX_ID = 2**31 - 1  # ids are `integer` columns
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -76,6 +79,10 @@ class AppealRepository:
         return appeal
 
     def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
+        """None for an id the column cannot hold (PostgreSQL `integer`): such an appeal does not exist, and the
+        driver must not be asked (it fails with «integer out of range» / OverflowError instead of a 404)."""
+        if not 1 <= appeal_id <= MAX_ID:
+            return None
         if lock:
             return self._session.get(Appeal, appeal_id, with_for_update=True)
         return self._session.get(Appeal, appeal_id)
