@@ -22,14 +22,15 @@ class DemoSeat:
     agency: str | None = None
 
 
-# A regional body and a real municipality, so the scopes show: the Шарья office sees Шарья's appeals, the
-# transport department's people see the roads' appeals, the Шарья administration's people the town's.
+# A regional body and a real municipality, so the scopes show: the Шарья office sees Шарья's appeals, the housing
+# inspection's people (the regional body the demo stream assigns most to) its complaints, the Шарья
+# administration's people the town's.
 DEMO_SEATS = (
     DemoSeat("demo.admin", Role.ADMIN, "Админов Антон Сергеевич"),
     DemoSeat("demo.moderator", Role.REGIONAL_MODERATOR, "Смирнова Ольга Викторовна"),
     DemoSeat("demo.sharya", Role.DISTRICT_MODERATOR, "Кузнецова Дарья Игоревна", municipality="34730000"),
-    DemoSeat("demo.executor", Role.EXECUTOR, "Волков Игорь Петрович", agency="transport"),
-    DemoSeat("demo.head", Role.AGENCY_HEAD, "Соколов Павел Андреевич", agency="transport"),
+    DemoSeat("demo.executor", Role.EXECUTOR, "Волков Игорь Петрович", agency="housing-inspection"),
+    DemoSeat("demo.head", Role.AGENCY_HEAD, "Соколов Павел Андреевич", agency="housing-inspection"),
     DemoSeat("demo.sharya.executor", Role.EXECUTOR, "Морозова Анна Олеговна", agency="adm-34730000"),
     DemoSeat("demo.analyst", Role.ANALYST, "Новикова Елена Дмитриевна"),
 )

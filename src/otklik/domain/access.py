@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from otklik.domain.errors import Forbidden, NotFound
+from otklik.domain.errors import Forbidden
 
 
 class Role(StrEnum):
@@ -223,16 +223,3 @@ def authorize(principal: Principal, action: Action) -> None:
         return
     role = ROLE_RU.get(principal.role, str(principal.role)) if principal.role else "интеграция"
     raise Forbidden(f"роль «{role}» не может {ACTION_RU[action]}")
-
-
-def check_in_scope(
-    principal: Principal, municipality_id: str | None, agency_id: str | None, what: str, status: str | None = None
-) -> None:
-    """404 for an appeal outside the principal's scope: never a hint that it exists."""
-    if not scope_of(principal).admits(municipality_id, agency_id, status):
-        raise NotFound(f"{what} does not exist")
-
-
-def masks_personal_data(principal: Principal) -> bool:
-    """Analysts (and anyone without the right) see contacts masked, always."""
-    return not principal.can(Action.SEE_CONTACTS)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from otklik.adapters.db.repositories.workflow import WorkflowRepository
-from otklik.domain.access import Action, Principal, authorize, check_in_scope, scope_of
+from otklik.domain.access import Action, Principal, authorize, scope_of
 from otklik.domain.answers import AnswerDraft, DraftFlag, DraftStatus, check_no_pending, needs_review
 from otklik.domain.appeal import Appeal
 from otklik.domain.channels import Channel
@@ -26,6 +26,7 @@ from otklik.domain.rubricator import split_priority_mark
 from otklik.domain.status import AppealStatus, check_transition
 from otklik.nlp.answer_quality import check_answer
 from otklik.reference.files import data_dir
+from otklik.services import appeals as appeal_service
 from otklik.services.appeal_files import Upload, check_answer_files, store_answer_files
 from otklik.services.appeals import publish_reply
 from otklik.services.context import ServiceContext
@@ -84,15 +85,9 @@ def _template(template_id: str) -> AnswerTemplate:
 def appeal_in_scope(
     uow: UnitOfWork, principal: Principal, appeal_id: int, *, lock: bool = False, action: Action | None = None
 ) -> Appeal:
-    """The appeal if it exists for this principal; outside the scope the same 404 as for no appeal at all.
-    With an action, the right to it is checked after the scope (inside the scope, a missing right is a 403)."""
-    appeal = uow.appeals.get(appeal_id, lock=lock)
-    if appeal is None:
-        raise NotFound(f"appeal {appeal_id} does not exist")
-    check_in_scope(principal, appeal.municipality_id, appeal.agency_id, f"appeal {appeal_id}", appeal.status)
-    if action is not None:
-        authorize(principal, action)
-    return appeal
+    """The appeal if it exists for this principal (the one scope check of services/appeals.py): outside the scope
+    the same 404 as for no appeal at all; with an action, the right to it after the scope (403)."""
+    return appeal_service._get(uow, appeal_id, scope_of(principal), lock=lock, principal=principal, action=action)
 
 
 def _check(appeal: Appeal, text: str) -> tuple[tuple[DraftFlag, ...], float]:
