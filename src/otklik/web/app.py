@@ -29,6 +29,7 @@ from otklik.web.ui import (
 )
 from otklik.web.ui.errors import install_ui_error_pages
 from otklik.web.ui.session import LoginRequired
+from otklik.web.vendor import mount_vendor
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -63,6 +64,7 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     for screens in (screens_home, screens_moderation, screens_appeal, screens_agency, screens_review):
         app.include_router(screens.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="static")
+    mount_vendor(app)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, error: LoginRequired) -> Response:
