@@ -7,7 +7,7 @@ import structlog
 from otklik.adapters.bus.inprocess import InProcessBus
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.mappers import start_mappers
-from otklik.adapters.db.migrate import upgrade
+from otklik.adapters.db.migrate import schema_lock, upgrade
 from otklik.adapters.db.uow import UnitOfWorkFactory
 from otklik.clock import Clock, SystemClock
 from otklik.nlp.factory import build_understanding
@@ -27,7 +27,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool |
     if settings.auto_migrate if migrate is None else migrate:
         upgrade(engine)
     uow = UnitOfWorkFactory(engine)
-    with uow() as work:
+    with schema_lock(engine), uow() as work:  # processes started together seed once
         if not work.reference.is_seeded():
             counts = work.reference.seed(load_reference())
             work.commit()

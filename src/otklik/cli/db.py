@@ -7,6 +7,7 @@ from rich.console import Console
 
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.mappers import start_mappers
+from otklik.adapters.db.migrate import schema_lock
 from otklik.adapters.db.migrate import upgrade as run_upgrade
 from otklik.adapters.db.uow import UnitOfWorkFactory
 from otklik.reference.files import load_reference
@@ -31,7 +32,7 @@ def seed() -> None:
     start_mappers()
     engine = build_engine(settings.database_url)
     run_upgrade(engine)
-    with console.status("loading reference data…"), UnitOfWorkFactory(engine)() as uow:
+    with console.status("loading reference data…"), schema_lock(engine), UnitOfWorkFactory(engine)() as uow:
         counts = uow.reference.seed(load_reference())
         uow.commit()
     for table, added in counts.items():
