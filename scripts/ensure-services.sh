@@ -24,6 +24,8 @@ wait_for_port 127.0.0.1 5432 PostgreSQL
 missing=()
 command -v dovecot >/dev/null || missing+=(dovecot-imapd)
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
+# --- PDF reports: WeasyPrint lays out text with Pango (Debian libraries) and DejaVu fonts (Cyrillic)
+ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -15,14 +15,23 @@ from sqlalchemy import create_engine, text
 from channels.loopback import serve  # tests/ is on sys.path: the shared loopback server
 from otklik.bootstrap import bootstrap
 from otklik.clock import SystemClock
+from otklik.observability import configure_logging
 from otklik.services.context import ServiceContext
+from otklik.services.learning import load_correction_memory
 from otklik.settings import Settings
 from otklik.web.app import create_app
 from staff_support import StaffTeam
 
 PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
+configure_logging()  # the service's own log format in tests too (plain tracebacks, no local variables)
+
 RUNTIME_TABLES = (
+    "analytics_rollup_hours",
+    "analytics_rollup",
+    "spike_alerts",
+    "incident_members",
+    "incidents",
     "answer_attachments",
     "detail_requests",
     "deadline_extensions",
@@ -90,6 +99,7 @@ def session_ctx(base_settings: Settings) -> ServiceContext:
 @pytest.fixture
 def ctx(session_ctx: ServiceContext) -> Iterator[ServiceContext]:
     _empty_runtime_tables(session_ctx)
+    load_correction_memory(session_ctx)  # the engine's memory of corrections follows the emptied history
     session_ctx.clock = SystemClock()
     yield session_ctx
     session_ctx.clock = SystemClock()

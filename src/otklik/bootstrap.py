@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 
+from otklik.adapters.bus.broker import BrokerBus, build_broker
 from otklik.adapters.bus.inprocess import InProcessBus
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.mappers import start_mappers
@@ -16,6 +17,7 @@ from otklik.reference.production_calendar import russian_calendar
 from otklik.reference.region_area import RegionArea
 from otklik.services.context import ServiceContext
 from otklik.services.handlers import HANDLERS
+from otklik.services.learning import load_correction_memory
 from otklik.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -45,5 +47,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool |
         policies=load_deadline_policies(),
         region_area=RegionArea(reference),
     )
-    ctx.bus = InProcessBus(ctx, HANDLERS)
+    # With a broker the relay and `otklik worker` carry the events (docs/processes.md); without, this process does.
+    ctx.bus = BrokerBus(build_broker(settings.broker_url)) if settings.broker_url else InProcessBus(ctx, HANDLERS)
+    load_correction_memory(ctx)  # people's corrections act at once, before the models are retrained
     return ctx

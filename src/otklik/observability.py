@@ -15,15 +15,19 @@ REQUEST_SECONDS = Histogram("otklik_request_seconds", "HTTP request time by rout
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
-    renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer(colors=False)
+    # Plain tracebacks: the default rich renderer prints every frame's local variables — slow (seconds under load,
+    # while the client waits for its 500) and a way for citizens' texts to reach the log.
+    renderers: list[structlog.types.Processor] = (
+        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer(ensure_ascii=False)]
+        if json
+        else [structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)]
     )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            *renderers,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,

@@ -23,14 +23,19 @@ class Settings(BaseSettings):
     region_code: int = 44  # Kostroma Oblast; the first part of appeal numbers
 
     # --- processing ----------------------------------------------------------------------------------------
-    # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body.
-    auto_assign_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body. 0.6: the
+    # highest coverage at ≥ 0.90 precision on the Kostroma dev set (docs/evaluation-kostroma.md).
+    auto_assign_threshold: float = Field(0.6, ge=0.0, le=1.0)
     # `otklik model train`: a person's routing decision counts half as much every so many days (practice changes).
     route_half_life_days: float = Field(DEFAULT_ROUTE_HALF_LIFE_DAYS, gt=0.0)
-    # "inprocess": stages run right after the commit in the same process; "broker": workers consume the outbox.
-    bus: str = "inprocess"
+    # Set (amqp://guest:guest@127.0.0.1:5672/), outbox events go through RabbitMQ to `otklik worker` processes
+    # (docs/processes.md); unset, `otklik serve` handles them in-process right after each commit.
+    broker_url: str | None = None
     model_dir: Path = Path("var/models")
     max_text_length: int = 20_000
+    # Request bodies (web/limits.py, docs/limits.md): refused with 413 as the bytes arrive. Multipart carries files.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    max_upload_body_bytes: int = Field(60 * 1024 * 1024, ge=1024)  # 5 files of 10 MB and the form's fields
 
     # --- citizens ------------------------------------------------------------------------------------------
     reopen_days: int = 30  # how long after the final answer a citizen may say «не решено»
@@ -43,6 +48,10 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = 30.0
     # A notice "sending" for longer than this was cut off by a crash (see DeliveryWorker.recover_interrupted).
     delivery_sending_timeout_seconds: float = 300.0
+
+    # --- spike alerts (docs/map-and-alerts.md) ----------------------------------------------------------------
+    spike_scan_seconds: float = Field(300.0, ge=10.0)  # how often `otklik serve` runs the spike detector
+    spike_window_hours: int = Field(3, ge=1, le=48)  # the recent window compared against the series' own norm
 
     # --- security ------------------------------------------------------------------------------------------
     # The key of Open311 POST and the hotline operator API. Unset, those write APIs refuse (closed by default);
@@ -63,6 +72,11 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = False
+
+    @property
+    def bus(self) -> str:
+        """What carries outbox events, derived from `broker_url` so it cannot claim what does not happen."""
+        return "broker" if self.broker_url else "inprocess"
 
 
 def load_settings() -> Settings:

@@ -74,3 +74,15 @@ EXPECTED: Final[dict[str, dict[str, bool]]] = {
 
 def allowed(role: str, action: str) -> bool:
     return EXPECTED[role][action]
+
+
+# Aggregates have no appeal to be outside of: a refused role is 403, and the scope narrows the figures (an
+# appeal outside it is not counted) instead of answering 404. Probed by `test_analytics_access.py`.
+# | dashboards, league table, reports (aggregates, no personal data) | ✓ | ✓ | own district | own body | own body | ✓ |
+AGGREGATE_MARKS: Final[dict[str, str]] = {
+    "analytics_summary": "✓ ✓ ✓ ✓ ✓ ✓",  # GET /api/v1/analytics/summary
+    "analytics_league": "✓ ✓ ✓ ✓ ✓ ✓",  # GET /api/v1/analytics/league
+}
+AGGREGATES_EXPECTED: Final[dict[str, dict[str, bool]]] = {
+    role: {action: _parse(marks)[role] for action, marks in AGGREGATE_MARKS.items()} for role in COLUMNS
+}

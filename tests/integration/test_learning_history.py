@@ -21,7 +21,7 @@ def test_history_holds_what_people_decided(client: TestClient, ctx: ServiceConte
     ctx.clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     machine = submit(client, "Огромная яма на дороге по улице Советской в Шарье")
     corrected = submit(client, "Во дворе на Мира в Буе третий день нет холодной воды")
-    routed = submit(client, "Разбита трасса Кострома — Шарья у поворота на Поназырево")
+    routed = submit(client, "Разбито покрытие у поворота на Поназырево")
     assert training_history(ctx).examples == [] and training_history(ctx).routes == []
 
     fix = {"group": "ЖКХ", "topic": "Плохое качество воды"}
@@ -34,7 +34,7 @@ def test_history_holds_what_people_decided(client: TestClient, ctx: ServiceConte
 
     history = training_history(ctx)
     assert history.examples == [("Во дворе на Мира в Буе третий день нет холодной воды", "ЖКХ", "Плохое качество воды")]
-    assert history.routes == [("Разбита трасса Кострома — Шарья у поворота на Поназырево", "transport", ROUTE_WEIGHT)]
+    assert history.routes == [("Разбито покрытие у поворота на Поназырево", "transport", ROUTE_WEIGHT)]
 
 
 def test_a_municipal_route_is_learned_as_the_place_administration(client: TestClient, ctx: ServiceContext) -> None:

@@ -15,10 +15,12 @@ from otklik.bootstrap import bootstrap
 from otklik.channels.email.imap_poller import ImapPoller, MailboxError
 from otklik.channels.email.settings import EmailSettings
 from otklik.channels.hotline.card_files import read_card_file
+from otklik.channels.im_import.history import read_history
 from otklik.channels.im_import.workbook import read_incidents
 from otklik.channels.table_import.column_map import parse_column_map
 from otklik.channels.table_import.messages import row_message
 from otklik.channels.table_import.table import read_table
+from otklik.cli import im_history
 from otklik.domain.errors import InvalidInput
 from otklik.domain.message import InboundMessage, MessageOutcome
 from otklik.observability import configure_logging
@@ -69,8 +71,18 @@ def calls(file: Path = FILE) -> None:
 
 
 @app.command()
-def im(file: Path = FILE) -> None:
-    """An «Инцидент Менеджмент» export (.xlsx): «Текст инцидента», «Дата создания»; other columns kept as raw."""
+def im(
+    file: Path = FILE,
+    history: bool = typer.Option(
+        False, "--history", help="an archive: each row an appeal as it was (topic, place, body, answers, outcome)"
+    ),
+) -> None:
+    """An «Инцидент Менеджмент» export (.xlsx): «Текст инцидента», «Дата создания»; other columns kept as raw.
+    With --history, rows are not judged again: see docs/im-history.md."""
+    if history:
+        history_rows = _or_exit(lambda: read_history(file))
+        im_history.report(im_history.import_history(build_context(), history_rows, console), console)
+        return
     rows = _or_exit(lambda: read_incidents(file))
     _finish(_import(build_context(), [Row(r.line, r.message, r.error) for r in rows]))
 

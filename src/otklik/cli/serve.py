@@ -1,13 +1,19 @@
-"""`otklik serve`: the web service, optionally with a demo stream of appeals."""
+"""`otklik serve`: the web service, optionally with a demo stream of appeals.
+
+Without a broker it does everything, as one process. With `OTKLIK_BROKER_URL` it stores messages and their outbox
+rows and answers 202; `otklik worker` processes decide them. Either way it contends for the leader lease, and runs
+the schedulers (outbox relay or drain, delivery, pollers, scans) while it holds it (workers/schedule.py)."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 
 import structlog
 import typer
 import uvicorn
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from otklik.bootstrap import bootstrap
@@ -15,13 +21,11 @@ from otklik.demo.accounts import describe, ensure_demo_accounts
 from otklik.demo.senders import with_demo_senders
 from otklik.demo.stream import DemoStream
 from otklik.notify.registry import discover_senders
-from otklik.notify.worker import DeliveryWorker
 from otklik.observability import configure_logging
 from otklik.services.context import ServiceContext
 from otklik.settings import load_settings
 from otklik.web.app import create_app
-from otklik.workers.channel_jobs import discover_jobs, start_jobs
-from otklik.workers.deadline_job import deadline_job
+from otklik.workers.schedule import run_scheduler
 
 log = structlog.get_logger(__name__)
 
@@ -32,19 +36,20 @@ def serve(
     demo: bool = typer.Option(False, help="load a realistic stream of demo appeals across the region"),
     demo_backlog: int = typer.Option(120, help="demo appeals created at start"),
     demo_interval: float = typer.Option(5.0, help="seconds between live demo appeals"),
+    workers: int = typer.Option(1, min=1, max=64, help="HTTP processes on the one port (uvicorn's workers)"),
 ) -> None:
     """Start the service on the configured database (SQLite by default)."""
     settings = load_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     if demo and settings.api_key is None:
-        settings = settings.model_copy(update={"api_key": SecretStr("demo-" + secrets.token_urlsafe(12))})
+        demo_key = "demo-" + secrets.token_urlsafe(12)
+        settings = settings.model_copy(update={"api_key": SecretStr(demo_key)})
+        os.environ["OTKLIK_API_KEY"] = demo_key  # the same key in every HTTP process of --workers N
         log.warning("demo.api_key_configured", reason="--demo: a random OTKLIK_API_KEY for Open311 and the hotline")
     ctx = bootstrap(settings)
     stop = threading.Event()
     senders = discover_senders(settings)
-    worker = DeliveryWorker(ctx, with_demo_senders(senders) if demo else senders)
-    threading.Thread(target=worker.run, args=(stop,), daemon=True, name="delivery-worker").start()
-    start_jobs([*discover_jobs(ctx), deadline_job(ctx)], stop)
+    run_scheduler(ctx, lambda: with_demo_senders(senders) if demo else senders, stop)
     if demo:
         stream = DemoStream(ctx, seed=44)
         stream.backfill(demo_backlog)
@@ -54,9 +59,26 @@ def serve(
         _print_demo_seats(ctx, f"http://{bind_host}:{bind_port}")
     log.info("serve.start", url=f"http://{bind_host}:{bind_port}", database=ctx.uow.ping(), demo=demo)
     try:
-        uvicorn.run(create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
+        if workers == 1:
+            uvicorn.run(create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
+        else:  # each HTTP process builds its own context; this one keeps the scheduler
+            uvicorn.run(
+                "otklik.cli.serve:http_app",
+                factory=True,
+                workers=workers,
+                host=bind_host,
+                port=bind_port,
+                log_level=settings.log_level.lower(),
+            )
     finally:
         stop.set()
+
+
+def http_app() -> FastAPI:
+    """The app of one HTTP process of `otklik serve --workers N`: the API only, no schedulers."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return create_app(bootstrap(settings))
 
 
 def _print_demo_seats(ctx: ServiceContext, url: str) -> None:

@@ -39,6 +39,10 @@ class LocationGuess:
     lon: float | None = None
     confidence: float = 0.0
     reasons: tuple[str, ...] = ()
+    # The message speaks of an intercity road («трасса Кострома — Шарья», «Р-243»): `road` names it (its number
+    # or its ends), `between_settlements` says the place is on the road between towns, not in one of them.
+    road: str | None = None
+    between_settlements: bool = False
 
 
 @dataclass(frozen=True)

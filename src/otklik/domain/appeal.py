@@ -47,6 +47,14 @@ class Appeal:
     redirect_count: int = 0
     assignee_id: int | None = None  # the person of the body working on it (staff_users.id)
     clock_paused_at: datetime | None = None  # the citizen is asked for details: the deadline clock stands still
+    # Measures the dashboard reads (domain/analytics.py keeps them right as the appeal moves; docs/analytics.md).
+    first_response_hours: float | None = None  # working hours from registration to the first response
+    final_answer_hours: float | None = None  # working hours from registration to the final answer; None if reopened
+    reopen_count: int = 0
+    routed_by_machine: bool | None = None  # the first assignment: the machine's (True), a person's (False)
+    corrected: bool = False  # a moderator corrected what the machine decided
+    rating_score: int | None = None  # the citizen's latest rating
+    rating_solved: bool | None = None
     id: int | None = None
 
     @property

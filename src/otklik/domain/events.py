@@ -32,6 +32,9 @@ class EventType(StrEnum):
     EXTENSION_REJECTED = "extension_rejected"
     DETAILS_REQUESTED = "details_requested"  # the citizen is asked for details: the deadline clock pauses
     DETAILS_RECEIVED = "details_received"  # the citizen answered: the clock restarts, the deadline moves on
+    INCIDENT_LINKED = "incident_linked"  # grouped with other reports of the same problem (domain/incidents.py)
+    INCIDENT_CONFIRMED = "incident_confirmed"  # a moderator agreed it is one problem
+    INCIDENT_SPLIT = "incident_split"  # a moderator took it out of the incident: a problem of its own
 
 
 @dataclass

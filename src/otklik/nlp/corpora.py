@@ -1,8 +1,10 @@
-"""The shipped training data: Kursk appeals, internet comments, short noise, seed examples, crosswalks."""
+"""The shipped training data: Kursk appeals, SPb short appeals, internet comments, comment-thread replies, short
+noise, seed examples, crosswalks."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -58,6 +60,42 @@ def _lines(name: str) -> list[str]:
 
 def short_noise() -> list[str]:
     return _lines("short_noise.txt")
+
+
+def is_spb_held_out(text: str) -> bool:
+    """One distinct SPb text in five (by SHA-1) is never shipped: bench/bench_detection.py measures on them."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16) % 5 == 0
+
+
+@lru_cache(maxsize=1)
+def spb_short_appeals() -> tuple[str, ...]:
+    """Short real appeals of the St Petersburg portal (3,000 distinct texts, no personal data; docs/detection.md)."""
+    return tuple(row["text"] for row in _csv(training_dir() / "appeals_spb_short.csv") if row["text"])
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply under an official's post, labelled «appeal» or «chatter», with its kind (thanks, joke, roads …)."""
+
+    text: str
+    label: str
+    kind: str
+
+
+def comment_replies() -> list[Reply]:
+    """Realistic replies of the governor's comment threads, written by the team (docs/detection.md, «SOURCE»)."""
+    with (nlp_dir() / "comment_replies.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [Reply(r["text"], r["label"], r["kind"]) for r in rows if r["text"]]
+
+
+def problem_cues() -> list[tuple[str, tuple[str, ...], str]]:
+    """(pattern, trigger substrings, cue name) of the problem lexicon the appeal detector weighs
+    (`nlp/problem_cues.py`); the pattern is tried only on texts that contain one of the triggers."""
+    return [
+        (row["pattern"], tuple(t for t in row["triggers"].split(";") if t), row["cue"])
+        for row in _csv(nlp_dir() / "problem_words.csv")
+    ]
 
 
 def obscenity_roots() -> list[str]:

@@ -9,6 +9,7 @@ from otklik.domain.channels import Channel
 from otklik.nlp.explain import top_words
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
+from otklik.nlp.problem_cues import CuedHead
 from otklik.nlp.text.lemmas import words
 from otklik.nlp.text.normalize import has_cyrillic, letter_count
 from otklik.nlp.toxicity import ToxicityScorer
@@ -41,14 +42,26 @@ class ModelAppealDetector:
         """P(appeal) with its reasons; rules first for texts without words."""
         if letter_count(text) < 2 or not words(text):
             return 0.0, ("не обращение: нет текста",)
-        score = float(self._featurizer.proba(self._head, text)[self._index])
+        score, problems = self._score(text)
         if not has_cyrillic(text):
             return min(score, 0.2), ("не обращение: текст не на русском",)
         cue = top_words(
             self._featurizer, self._head, text, self._index if score >= self.threshold else 1 - self._index, 3
         )
         verdict = "признаки обращения" if score >= self.threshold else "не обращение"
-        return score, (f"{verdict} ({score:.2f})" + (": " + ", ".join(cue) if cue else ""),)
+        reasons = [f"{verdict} ({score:.2f})" + (": " + ", ".join(cue) if cue else "")]
+        if problems:
+            reasons.append("названа проблема: " + ", ".join(problems))
+        return score, tuple(reasons)
+
+    def _score(self, text: str) -> tuple[float, list[str]]:
+        """P(appeal) and the problem cues that pushed it up (models before the cues have none)."""
+        if not isinstance(self._head, CuedHead):
+            return float(self._featurizer.proba(self._head, text)[self._index]), []
+        cue_part, found = self._head.cue_scores(text)
+        proba = self._head.proba_with_cues(self._featurizer.scores(self._head, text), cue_part)
+        towards = self._head.cue_coef_[:, self._index] - self._head.cue_coef_[:, 1 - self._index]
+        return float(proba[self._index]), [self._head.cues.names[i] for i in found if towards[i] > 0]
 
     def detect(self, text: str, *, channel: str | None) -> Detection:
         toxicity = self._toxicity.score(text)

@@ -6,9 +6,11 @@ import hashlib
 from pathlib import Path
 
 from otklik.domain.reference import ReferenceData
-from otklik.nlp.corpora import nlp_dir, obscenity_roots, urgency_patterns
+from otklik.nlp.corpora import obscenity_roots, urgency_patterns
+from otklik.nlp.correction_memory import CorrectionMemory
 from otklik.nlp.detector import APPEAL_THRESHOLD, ModelAppealDetector
 from otklik.nlp.gazetteer import Gazetteer
+from otklik.nlp.gazetteer import data_fingerprint as gazetteer_fingerprint
 from otklik.nlp.locator import GazetteerLocator
 from otklik.nlp.model_store import load_or_build, model_dir, production_models
 from otklik.nlp.models import ENGINE_VERSION, EngineModels
@@ -26,7 +28,7 @@ def _gazetteer_key(reference: ReferenceData) -> str:
         digest.update(f"{s.id}|{s.name}|{s.type}|{s.municipality_id}|{s.population}\n".encode())
     for m in reference.municipalities:
         digest.update(f"{m.id}|{m.name}\n".encode())
-    digest.update((nlp_dir() / "city_districts.csv").read_bytes())
+    digest.update(gazetteer_fingerprint())
     return digest.hexdigest()[:16]
 
 
@@ -41,7 +43,7 @@ def cached_gazetteer(reference: ReferenceData, directory: Path | None = None) ->
 def build_understanding(
     reference: ReferenceData,
     *,
-    auto_assign_threshold: float = 0.5,
+    auto_assign_threshold: float = 0.6,  # the settings' default (docs/evaluation-kostroma.md)
     model_dir: Path | None = None,
     models: EngineModels | None = None,
     appeal_threshold: float = APPEAL_THRESHOLD,
@@ -49,12 +51,16 @@ def build_understanding(
     """The engine: models from `model_dir` (OTKLIK_MODEL_DIR, default ./var/models), built on first use."""
     models = models or production_models(model_dir)
     toxicity = ToxicityScorer(models.featurizer, models.toxicity, compile_lexicon(obscenity_roots()))
+    memory = CorrectionMemory(models.featurizer)  # shared: the classifier and the router consult the same cases
     return Understanding(
         normalizer=TextNormalizer(),
         detector=ModelAppealDetector(models.featurizer, models.appeal, toxicity, appeal_threshold),
-        classifier=RubricatorClassifier(models.featurizer, models.groups, models.topics, reference.rubricator),
+        classifier=RubricatorClassifier(
+            models.featurizer, models.groups, models.topics, reference.rubricator, memory=memory
+        ),
         priority=UrgencyAssessor(reference, urgency_patterns()),
         locator=GazetteerLocator(reference, cached_gazetteer(reference, model_dir)),
-        router=HybridRouter(reference, models.featurizer, models.router),
+        router=HybridRouter(reference, models.featurizer, models.router, memory=memory),
         auto_assign_threshold=auto_assign_threshold,
+        memory=memory,
     )

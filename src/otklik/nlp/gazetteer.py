@@ -13,8 +13,19 @@ from otklik.domain.reference import ReferenceData
 from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, morph
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
+# Bump when the built structure changes: the cached gazetteer is keyed by it (nlp/factory.py).
+GAZETTEER_FORMAT = "5"
+DATA_FILES = ("city_districts.csv", "place_adjectives.csv", "place_aliases.csv")
 # District adjectives that name a municipality other than the one of the same stem in the reference data.
 ADJECTIVE_ALIASES = {"мантуровский": "Мантурово"}
+# Slavic place names in -ово/-ево/-ино/-ыно decline like neuter nouns («в Антропове», «из Сусанина»); pymorphy3
+# guesses them as surnames, so their cases come from this hand-checked rule (the nominative stays as written:
+# «в Павино» is how people write too).
+_TOPONYM_ENDINGS = ("ово", "ево", "ино", "ыно")
+_TOPONYM_CASES = ("а", "у", "ом", "е")
+# Relative adjectives on -ский/-цкий/-ской: every gender, number and case, by their (regular) endings.
+_ADJECTIVE_ENDINGS = ("ий", "ой", "ого", "ому", "им", "ом", "ая", "ую", "ою", "ое", "ие", "их", "ими")
+_MASCULINE_SINGULAR = ("ий", "ой", "ого", "ому", "им", "ом")
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,7 @@ class Entry:
     places: tuple[Place, ...]
     risk: int  # 0 free; 1 a person's name: needs a preposition or type word; 2 also a capital letter
     needs_keyword: bool = False  # only with «район», «микрорайон» near (generic district names)
+    adjective: bool = False  # «Нерехтская ЦРБ»: the town's adjective, not its name
 
 
 def nlp_data_dir() -> Path:
@@ -41,11 +53,27 @@ def _fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
+def adjective_forms(adjective: str) -> set[str]:
+    """«нерехтский» → нерехтская, нерехтском, нерехтские … (ё folded)."""
+    adjective = _fold(adjective)
+    stem = adjective[:-2]
+    return {stem + ending for ending in _ADJECTIVE_ENDINGS}
+
+
 def _word_forms(word: str) -> set[str]:
     """The word in every case (number kept), as pymorphy3 inflects its nominative reading."""
     if "-" in word:
         head, _, tail = word.partition("-")
-        return {f"{form}-{tail}" for form in _word_forms(head)}
+        forms = {f"{form}-{tail}" for form in _word_forms(head)}
+        if not tail.startswith("на-"):
+            # «Николо-Полома» → «в Николо-Поломе»: the noun is the last part («Красное-на-Волге»: the first).
+            forms |= {f"{head}-{form}" for form in _word_forms(tail)}
+        return forms
+    if len(word) > 4 and word.endswith(_TOPONYM_ENDINGS):
+        return {word} | {word[:-1] + ending for ending in _TOPONYM_CASES}
+    if len(word) > 4 and word.endswith("ье"):
+        # «Завражье», «Заречье»: neuter nouns in -ье (pymorphy3 guesses unknown ones as adjectives).
+        return {word} | {word[:-1] + ending for ending in ("я", "ю", "ем")}
     forms = {word}
     parses = [p for p in morph().parse(word) if "nomn" in p.tag] or morph().parse(word)[:1]
     for parse in parses[:2]:
@@ -56,11 +84,28 @@ def _word_forms(word: str) -> set[str]:
     return forms
 
 
+def _direction_forms(word: str) -> set[str]:
+    """Accusative forms that are not also locative or dative: «кострому», «шарью», «галич» (not «мантурово»)."""
+    if " " in word or "-" in word or word.endswith(_TOPONYM_ENDINGS):
+        return set()
+    accusative: set[str] = set()
+    other: set[str] = set()
+    for parse in [p for p in morph().parse(word) if "nomn" in p.tag][:2]:
+        for case in ("accs", "loct", "loc2", "datv", "gent", "ablt"):
+            inflected = parse.inflect({case})
+            if inflected is not None:
+                (accusative if case == "accs" else other).add(_fold(str(inflected.word)))
+    return accusative - other
+
+
 def phrase_forms(name: str) -> set[tuple[str, ...]]:
     """All case forms of a (multi-word) name with the words agreeing in case."""
     words = [_fold(w) for w in name.split()]
     if len(words) == 1:
-        return {(form,) for form in _word_forms(words[0])}
+        forms = _word_forms(words[0])
+        # «Красное-на-Волге» is also written «Красном на Волге»: the same forms as separate words.
+        spaced = {tuple(form.split("-")) for form in forms if "-на-" in form}
+        return {(form,) for form in forms} | spaced
     result = {tuple(words)}
     parsed = [[p for p in morph().parse(w) if "nomn" in p.tag][:1] or morph().parse(w)[:1] for w in words]
     for case in CASES:
@@ -74,6 +119,8 @@ def _risk(form: tuple[str, ...], nominative: str) -> int:
     if len(form) > 1:
         return 0
     word = form[0]
+    if "-" in word and not is_dictionary_word(word):
+        return 0  # «Николо-Шанга», «Красное-на-Волге»: no person or common word is written so
     if len(word) <= 3 or is_dictionary_word(word) or is_dictionary_word(_fold(nominative)):
         return 2
     return 1 if grammemes(word) & {"Name", "Surn", "Patr"} else 0
@@ -85,9 +132,13 @@ class Gazetteer:
     def __init__(self, reference: ReferenceData) -> None:
         self.by_first: dict[str, list[Entry]] = defaultdict(list)
         self.municipality_by_adjective: dict[str, str] = {}
+        self.town_by_adjective: dict[str, Entry] = {}
+        # Accusative forms of towns that differ from their locative: after «в» they say «to», not «in» («в Кострому»).
+        self.direction_forms: set[str] = set()
         self._build_settlements(reference)
         self._build_municipalities(reference)
         self._build_districts(reference)
+        self._build_town_adjectives(reference)
 
     def _add(self, name: str, places: tuple[Place, ...], *, needs_keyword: bool = False) -> None:
         for form in phrase_forms(name):
@@ -98,19 +149,44 @@ class Gazetteer:
         by_name: dict[str, list[Settlement]] = defaultdict(list)
         for settlement in reference.settlements:
             by_name[settlement.name].append(settlement)
+        aliases = self._aliases(reference)
         for name, settlements in by_name.items():
             places = tuple(Place("settlement", name, s.municipality_id, s) for s in settlements)
-            self._add(name, places)
+            self._add(name, places + aliases.pop(name, ()))
+            if any(s.type in ("г", "пгт") or (s.population or 0) >= 1000 for s in settlements):
+                self.direction_forms |= _direction_forms(_fold(name))
+        for alias, places in aliases.items():
+            self._add(alias, places)
+
+    @staticmethod
+    def _aliases(reference: ReferenceData) -> dict[str, tuple[Place, ...]]:
+        """Colloquial names (data/nlp/place_aliases.csv): «в Красном» is Красное-на-Волге."""
+        found: dict[str, tuple[Place, ...]] = defaultdict(tuple)
+        with (nlp_data_dir() / "place_aliases.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                municipality = reference.municipality_by_name(row["municipality"])
+                settlement = next(
+                    (
+                        s
+                        for s in reference.settlements
+                        if municipality and s.name == row["settlement"] and s.municipality_id == municipality.id
+                    ),
+                    None,
+                )
+                if settlement is not None and row["alias"] != settlement.name:
+                    place = Place("settlement", settlement.name, settlement.municipality_id, settlement)
+                    found[row["alias"]] += (place,)
+        return dict(found)
 
     def _build_municipalities(self, reference: ReferenceData) -> None:
         for municipality in reference.municipalities:
             if municipality.name.endswith(("ский", "цкий", "ской")):
-                for form in _word_forms(_fold(municipality.name)):
+                for form in adjective_forms(municipality.name):
                     self.municipality_by_adjective[form] = municipality.id
         for adjective, target in ADJECTIVE_ALIASES.items():
             found = reference.municipality_by_name(target)
             if found is not None:
-                for form in _word_forms(adjective):
+                for form in adjective_forms(adjective):
                     self.municipality_by_adjective[form] = found.id
 
     def _build_districts(self, reference: ReferenceData) -> None:
@@ -121,3 +197,32 @@ class Gazetteer:
                     continue
                 place = Place("district", row["name"], municipality.id)
                 self._add(row["name"], (place,), needs_keyword=row["needs_keyword"] == "yes")
+
+    def _build_town_adjectives(self, reference: ReferenceData) -> None:
+        """The towns' and district centres' adjectives (data/nlp/place_adjectives.csv, hand-checked)."""
+        with (nlp_data_dir() / "place_adjectives.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            municipality = reference.municipality_by_name(row["municipality"])
+            if municipality is None:
+                continue
+            place = self._adjective_place(reference, row["settlement"], municipality.id, row["municipality"])
+            surname = "Surn" in grammemes(_fold(row["adjective"]))
+            for form in adjective_forms(row["adjective"]):
+                if surname and form.endswith(_MASCULINE_SINGULAR) and not form.endswith(("ой",)):
+                    continue  # «театр Островского», «Островский сказал»: the playwright, not the district
+                self.town_by_adjective[form] = Entry((form,), (place,), 0, adjective=True)
+
+    @staticmethod
+    def _adjective_place(reference: ReferenceData, name: str, municipality_id: str, municipality: str) -> Place:
+        settlement = next(
+            (s for s in reference.settlements if s.name == name and s.municipality_id == municipality_id), None
+        )
+        if settlement is None:
+            return Place("municipality", municipality, municipality_id)
+        return Place("settlement", settlement.name, municipality_id, settlement)
+
+
+def data_fingerprint() -> bytes:
+    """What the built gazetteer depends on besides the reference data: its format and its data files."""
+    return GAZETTEER_FORMAT.encode() + b"".join((nlp_data_dir() / name).read_bytes() for name in DATA_FILES)

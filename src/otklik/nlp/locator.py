@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
 from otklik.domain.analysis import LocationGuess
-from otklik.domain.geography import Municipality
+from otklik.domain.geography import Municipality, Settlement
 from otklik.domain.reference import ReferenceData
 from otklik.nlp.gazetteer import Entry, Gazetteer, Place
-from otklik.nlp.streets import find_address
-from otklik.nlp.text.lemmas import lemma, word_spans
+from otklik.nlp.road_mentions import RoadEnds, RoadMention, find_road
+from otklik.nlp.streets import STREET_WORDS_AFTER, scan_streets
+from otklik.nlp.text.lemmas import grammemes, lemma, morph, word_spans
 
 PREPOSITIONS = frozenset(
     [
@@ -82,11 +86,51 @@ TYPE_OF = {
 }
 
 
+# Words that open an address after the town: «Буй, ул. Октябрьская 12», «Шарья, мкр. Ветлужский».
+ADDRESS_OPENERS = frozenset(
+    [
+        "ул",
+        "улица",
+        "пр",
+        "пр-т",
+        "просп",
+        "проспект",
+        "пер",
+        "переулок",
+        "пл",
+        "площадь",
+        "наб",
+        "набережная",
+        "мкр",
+        "мкрн",
+        "микрорайон",
+        "б-р",
+        "бульвар",
+        "шоссе",
+        "проезд",
+        "д",
+        "дом",
+    ]
+)
+# Before an adjective these make it a street or a person's name: «ул. Галичская», «имени Островского».
+NOT_PLACE_BEFORE = frozenset(["ул", "улица", "улице", "улицы", "пр", "пр-т", "пер", "пл", "наб", "им", "имени"])
+# Lowercase forms that are function words are never a town («в нее» is «into her», not «в Нее»).
+FUNCTION_WORDS = frozenset({"NPRO", "PREP", "CONJ", "PRCL", "ADVB", "INTJ"})
+TOWN_TYPES = frozenset({"г", "пгт"})
+_NUMBERED = re.compile(r"-\d{1,2}$")
+ROAD_CORRIDOR_KM = 25.0  # a village named «у деревни X» on a road is within this distance of its straight line
+TOWN_POPULATION = 3000  # a lowercase common-word form («в буе») is taken for a town of at least this size
+OPENING_POPULATION = 1000  # «Шунга Центральная 5»: a settlement this big may open a message without a comma
+
+
 @dataclass(frozen=True)
 class Mention:
     entry: Entry
     position: int  # token index
     type_word: str | None  # the settlement type written before the name, folded («д», «с», «г»…)
+    start: int = 0  # character offset in the located text
+    length: int = 1  # tokens
+    role: float = 0.0  # below zero when the place is only a destination or an origin
 
 
 def _folded(token: str) -> str:
@@ -101,6 +145,12 @@ class GazetteerLocator:
         self._gazetteer = gazetteer or Gazetteer(reference)
         self._areas = [(mid, prep(shape(geometry))) for mid, geometry in reference.boundaries.items()]
         self._municipalities = {m.id: m for m in reference.municipalities}
+        # Town okrugs (Кострома, Буй, Галич, Шарья, Мантурово, Волгореченск) are named as their centre.
+        self._town_okrugs = {m.id for m in reference.municipalities if m.name == m.centre}
+        self._capital = max(
+            (s for s in reference.settlements if s.municipality_id in self._town_okrugs),
+            key=lambda s: s.population or 0,
+        ).municipality_id
         self._max_entry_len = max((len(e.tokens) for es in self._gazetteer.by_first.values() for e in es), default=1)
 
     def municipality_at(self, lat: float, lon: float) -> str | None:
@@ -116,50 +166,129 @@ class GazetteerLocator:
         address: str | None = None,
         hint_municipality_id: str | None = None,
     ) -> LocationGuess:
-        full = f"{address}. {text}" if address else text
-        tokens = word_spans(full[:5000])
-        mentions = self._mentions(tokens)
-        districts = self._district_mentions(tokens)
-        found = find_address(full[:5000])
+        full = (f"{address}. {text}" if address else text)[:5000]
+        tokens = word_spans(full)
+        lowered = _folded(full)
+        if len(lowered) == len(full):  # one lower() of the text instead of one per token (same offsets)
+            folded = [lowered[start:end] for _, start, end in tokens]
+        else:
+            folded = [_folded(t) for t, _, _ in tokens]
+        found, streets = scan_streets(full)
+        mentions = self._mentions(tokens, folded, full, streets)
+        districts = self._district_mentions(folded)
         street, house = (found.street, found.house) if found else (None, None)
+        if street is None:
+            street, house = _street_after_opening_town(tokens, mentions)
         if lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon):
             by_point = self.municipality_at(lat, lon)
             if by_point is not None:
                 return self._at_point(by_point, lat, lon, mentions, street, house)
+        road = find_road(full)
+        if road is not None:
+            return self._on_road(road, mentions, districts, hint_municipality_id, street, house)
         return self._from_text(mentions, districts, hint_municipality_id, street, house)
 
-    def _mentions(self, tokens: Sequence[tuple[str, int, int]]) -> list[Mention]:
-        folded = [_folded(t) for t, _, _ in tokens]
+    def _mentions(
+        self,
+        tokens: Sequence[tuple[str, int, int]],
+        written: Sequence[str],
+        text: str,
+        streets: Sequence[tuple[int, int]],
+    ) -> list[Mention]:
+        folded = list(written)
         mentions = []
-        for i, token in enumerate(folded):
-            for entry in self._gazetteer.by_first.get(token, ()):
+        by_first, adjectives = self._gazetteer.by_first, self._gazetteer.town_by_adjective
+        for i, token in enumerate(written):
+            # «Давыдовский-2», «в Давыдовском-3»: the numbered parts of a micro-district.
+            key = _NUMBERED.sub("", token) if "-" in token else token
+            if key not in by_first and key not in adjectives:
+                continue
+            if streets and any(start <= tokens[i][1] < end for start, end in streets):
+                continue  # «ул. Галичская», «ул. Сусанина»: a street's name, not the town
+            if key != token:
+                folded[i] = key
+            for entry in by_first.get(key, ()):
                 if tuple(folded[i : i + len(entry.tokens)]) != entry.tokens:
                     continue
+                if not self._accepted(entry, tokens, folded, text, i):
+                    continue
                 previous = folded[i - 1] if i > 0 else ""
-                following = folded[i + len(entry.tokens)] if i + len(entry.tokens) < len(folded) else ""
-                context = (
-                    previous in PREPOSITIONS
-                    or lemma(previous) in TYPE_WORDS
-                    or following in self._gazetteer.municipality_by_adjective
-                )
-                if entry.risk >= 1 and not context:
-                    continue
-                if entry.risk == 2 and not tokens[i][0][:1].isupper():
-                    continue
-                if entry.needs_keyword and not self._keyword_near(folded, i, len(entry.tokens)):
-                    continue
                 type_word = TYPE_OF.get(lemma(previous)) if previous else None
-                mentions.append(Mention(entry, i, type_word))
-        return mentions
+                mentions.append(Mention(entry, i, type_word, tokens[i][1], len(entry.tokens), self._role(folded, i)))
+            adjective = adjectives.get(key)
+            if adjective is not None and self._adjective_names_town(folded, tokens, i):
+                mentions.append(Mention(adjective, i, None, tokens[i][1], 1))
+        return _longest(mentions)
+
+    def _role(self, folded: Sequence[str], i: int) -> float:
+        """A penalty for where the message only goes to or comes from: «везут в Галич», «из Мантурово ехали»."""
+        previous = folded[i - 1] if i > 0 else ""
+        if _after_road_word(folded, i):
+            return 0.0  # «дорога на Шунгу», «трасса до Георгиевского»: the road named by where it leads
+        if previous in ("до", "к", "ко") or (
+            previous in ("в", "во", "на") and folded[i] in self._gazetteer.direction_forms
+        ):
+            return -2.0
+        if previous in ("из", "от", "через", "со"):
+            return -1.0
+        return 0.0
+
+    def _accepted(
+        self, entry: Entry, tokens: Sequence[tuple[str, int, int]], folded: Sequence[str], text: str, i: int
+    ) -> bool:
+        """Whether a form stands for the place here: context word, capital letter, or an opening address."""
+        end = i + len(entry.tokens)
+        previous = folded[i - 1] if i > 0 else ""
+        following = folded[end] if end < len(folded) else ""
+        if entry.needs_keyword and not self._keyword_near(folded, i, len(entry.tokens)):
+            return False
+        if (
+            previous == "на"
+            and _villages_only(entry)
+            and not _after_road_word(folded, i)
+            and not self._keyword_near(folded, i, len(entry.tokens))
+        ):
+            return False  # «на Калиновской», «на Титова», «на Новый Быт»: streets; one lives «в» a village
+        numbered = folded[i] != _folded(tokens[i][0])  # «Давыдовский-2»: a numbered micro-district, no adjective
+        if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, end):
+            return False  # «у Центрального рынка», «на Центральном стадионе»: an adjective, not the village
+        if entry.risk == 0:
+            return True
+        written = tokens[i][0]
+        if i == 0 and _opens_message(entry, tokens, folded, text, end):
+            return True
+        if written[:1].isupper() and not _sentence_start(text, tokens, i) and _is_town(entry, 10**9):
+            return True  # «в соцзащите Буя»: a capital inside a sentence names the town
+        preposition = previous in PREPOSITIONS
+        context = preposition or lemma(previous) in TYPE_WORDS or following in self._gazetteer.municipality_by_adjective
+        if not context:
+            return False
+        if entry.risk == 2 and not written[:1].isupper():
+            # «в буе опять нет света»: a lowercase town after a preposition, unless the form is a function word
+            # («в нее» — unless a street follows: «в нее улица Любимова»).
+            plain = not grammemes(folded[i]) & FUNCTION_WORDS or following in ADDRESS_OPENERS
+            return preposition and _is_town(entry, TOWN_POPULATION) and plain
+        return True
+
+    @staticmethod
+    def _adjective_names_town(folded: Sequence[str], tokens: Sequence[tuple[str, int, int]], i: int) -> bool:
+        """«Нерехтская ЦРБ», «шарьинские дороги» — not «Шарьинский район» (the district), «Галичская улица»."""
+        following = folded[i + 1] if i + 1 < len(folded) else ""
+        previous = folded[i - 1] if i > 0 else ""
+        if following in DISTRICT_NOUNS or lemma(following) in DISTRICT_NOUNS or following in STREET_WORDS_AFTER:
+            return False
+        if following.startswith(("област", "обл", "губерн")):
+            return False  # «Костромская область»: the region, not the town
+        initial = i > 0 and len(tokens[i - 1][0]) == 1 and tokens[i - 1][0].isupper()
+        return previous not in NOT_PLACE_BEFORE and not initial
 
     @staticmethod
     def _keyword_near(folded: Sequence[str], start: int, length: int) -> bool:
         around = [*folded[max(0, start - 2) : start], *folded[start + length : start + length + 1]]
         return any(lemma(word) in KEYWORDS or word in KEYWORDS for word in around)
 
-    def _district_mentions(self, tokens: Sequence[tuple[str, int, int]]) -> list[str]:
+    def _district_mentions(self, folded: Sequence[str]) -> list[str]:
         """Municipalities named by their adjective and «район»/«округ»: «Шарьинского района»."""
-        folded = [_folded(t) for t, _, _ in tokens]
         found = []
         for i, token in enumerate(folded):
             municipality_id = self._gazetteer.municipality_by_adjective.get(token)
@@ -188,13 +317,136 @@ class GazetteerLocator:
     def _best(
         self, mentions: Sequence[Mention], districts: Sequence[str], hint: str | None
     ) -> tuple[Place, Mention, float] | None:
+        """Each mention's most likely place (by size and context); among mentions the first one wins unless
+        it is only a destination or origin («за таблетками в Шарью»): the population does not compare two places."""
         best: tuple[Place, Mention, float] | None = None
-        for mention in mentions:
-            for place in mention.entry.places:
-                score = self._score(place, mention, districts, hint) - 0.01 * mention.position
-                if best is None or score > best[2]:
-                    best = (place, mention, score)
+        spans: dict[tuple[int, int], list[Mention]] = {}
+        for mention in sorted(mentions, key=lambda m: m.position):
+            spans.setdefault((mention.position, mention.length), []).append(mention)
+        for order, same in enumerate(spans.values()):
+            # One written name, several entries («Красном»: Красное-на-Волге, Красный): their places compete.
+            pairs = [(p, m) for m in same for p in m.entry.places]
+            place, mention = max(pairs, key=lambda pm: self._score(pm[0], pm[1], districts, hint))
+            score = self._score(place, mention, districts, hint)
+            size = math.log10(((place.settlement.population or 0) if place.settlement else 0) + 10)
+            rank = score - size / 2 + size / 40 + mention.role - 0.1 * order
+            if best is None or rank > best[2]:
+                best = (place, mention, rank)
         return best
+
+    def _on_road(
+        self,
+        road: RoadMention,
+        mentions: Sequence[Mention],
+        districts: Sequence[str],
+        hint: str | None,
+        street: str | None,
+        house: str | None,
+    ) -> LocationGuess:
+        """The place on the road («в районе Судиславля», «у деревни X»), else the road itself, between towns."""
+        ends = [e for e in road.ends if self._is_road_end_pair(e)]
+        if not ends and road.code is None:
+            return self._from_text(mentions, districts, hint, street, house)
+        spans = [span for e in ends for span in e.spans]
+        on_road = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+        name = road.code or f"{ends[0].first.capitalize()} — {ends[0].second.capitalize()}"
+        km = f", {road.km} км" if road.km is not None else ""
+        if on_road or districts:
+            if ends:
+                on_road = [self._nearest_to_road(m, ends[0]) for m in on_road]
+            guess = self._from_text(on_road, districts, hint, street, house)
+            reason = f"место: на дороге {name}{km}"
+            return dataclasses.replace(
+                guess,
+                confidence=min(guess.confidence, 0.75),
+                reasons=(*guess.reasons, reason),
+                road=name,
+                between_settlements=True,
+            )
+        return self._between_ends(ends, name, km, street, house) if ends else self._road_only(name, km, street, house)
+
+    def _between_ends(
+        self, ends: Sequence[RoadEnds], name: str, km: str, street: str | None, house: str | None
+    ) -> LocationGuess:
+        """Only the two ends are known: the road is intercity (flagged, low certainty for a moderator to see); its
+        municipality is the district end's — a road from a town okrug runs through the district, and from the
+        regional capital through the other end's territory («Судиславль — Кострома» → Судиславский)."""
+        candidates = [self._settlement_names(ends[0].first), self._settlement_names(ends[0].second)]
+        ids = [next(iter(c)) for c in candidates if c]
+        if not ids:
+            return self._road_only(name, km, street, house)
+        if len(set(ids)) == 1:
+            m = self._municipalities[ids[0]]
+            guess = _at_municipality(m, street, house, 0.6, f"место: дорога {name}{km} внутри {m.name}")
+            return dataclasses.replace(guess, road=name, between_settlements=True)
+        chosen = min(ids, key=lambda mid: (mid == self._capital, mid in self._town_okrugs, ids.index(mid)))
+        m = self._municipalities[chosen]
+        reason = f"место: дорога {name}{km} между населёнными пунктами, район конца дороги — {m.name}"
+        guess = _at_municipality(m, street, house, 0.45, reason)
+        return dataclasses.replace(guess, road=name, between_settlements=True)
+
+    @staticmethod
+    def _road_only(name: str, km: str, street: str | None, house: str | None) -> LocationGuess:
+        reason = f"место: дорога {name}{km} — региональная, точка на дороге не указана"
+        return LocationGuess(
+            street=street, house=house, confidence=0.3, reasons=(reason,), road=name, between_settlements=True
+        )
+
+    def _is_road_end_pair(self, ends: RoadEnds) -> bool:
+        joined = _folded(f"{ends.first}-{ends.second}")
+        if joined in self._gazetteer.by_first:
+            return False  # «Николо-Шанга» is one village, not a road from Николо to Шанга
+        return self._names_road_end(ends.first) and self._names_road_end(ends.second)
+
+    def _names_road_end(self, word: str) -> bool:
+        """A settlement's name; a common-word name («Луч», «Мир») only with a capital letter."""
+        entries = self._gazetteer.by_first.get(_folded(word.split()[0]), ())
+        if not any(e.places and any(p.settlement for p in e.places) for e in entries):
+            return False
+        return word[:1].isupper() or any(e.risk < 2 for e in entries)
+
+    def _nearest_to_road(self, mention: Mention, ends: RoadEnds) -> Mention:
+        """Of the villages of one name, those near the road between its ends («у Завражья» on Кадый — Макарьев)."""
+        first, second = self._end_settlement(ends.first), self._end_settlement(ends.second)
+        if first is None or second is None or len(mention.entry.places) < 2:
+            return mention
+        near = tuple(
+            p
+            for p in mention.entry.places
+            if p.settlement is not None and _km_to_segment(p.settlement, first, second) <= ROAD_CORRIDOR_KM
+        )
+        if not near:
+            return mention
+        return dataclasses.replace(mention, entry=dataclasses.replace(mention.entry, places=near))
+
+    def _end_settlement(self, word: str) -> Settlement | None:
+        words = tuple(_folded(word).split())
+        found = [
+            p.settlement
+            for entry in self._gazetteer.by_first.get(words[0], ())
+            if entry.tokens == words
+            for p in entry.places
+            if p.settlement is not None
+        ]
+        if not found:
+            return self._end_settlement(words[0]) if len(words) > 1 else None
+        return max(found, key=lambda s: s.population or 0)
+
+    def _settlement_names(self, word: str) -> frozenset[str]:
+        """Municipalities of the largest settlement a road end names («Кострома», «Галича»), empty if none."""
+        words = tuple(_folded(word).split())
+        places = [
+            p
+            for entry in self._gazetteer.by_first.get(words[0], ())
+            if entry.tokens == words
+            for p in entry.places
+            if p.settlement is not None
+        ]
+        if not places:
+            # «Шарья Вокзальная»: a capitalised word after the end that is no part of its name.
+            return self._settlement_names(words[0]) if len(words) > 1 else frozenset()
+        biggest = max(places, key=lambda p: (p.settlement.population or 0) if p.settlement else 0)
+        return frozenset({biggest.municipality_id})
 
     def _from_text(
         self,
@@ -226,7 +478,9 @@ class GazetteerLocator:
     ) -> LocationGuess:
         m = self._municipalities[place.municipality_id]
         candidates = len({p.municipality_id for p in mention.entry.places})
-        if candidates == 1:
+        if mention.entry.adjective:
+            confidence, why = 0.8, f"по прилагательному «{mention.entry.tokens[0]}»"
+        elif candidates == 1:
             confidence, why = 0.9, "однозначное название"
         elif place.municipality_id in districts:
             confidence, why = 0.85, "по упоминанию района"
@@ -278,6 +532,117 @@ class GazetteerLocator:
             1.0,
             (f"место: по координатам — {m.name}",),
         )
+
+
+def _km_to_segment(point: Settlement, a: Settlement, b: Settlement) -> float:
+    """Distance from a settlement to the straight line between two others (equirectangular, good to a few km)."""
+    scale = math.cos(math.radians((a.lat + b.lat) / 2))
+    px, py = (point.lon - a.lon) * scale * 111.3, (point.lat - a.lat) * 111.3
+    bx, by = (b.lon - a.lon) * scale * 111.3, (b.lat - a.lat) * 111.3
+    length = bx * bx + by * by
+    t = 0.0 if length == 0 else max(0.0, min(1.0, (px * bx + py * by) / length))
+    return math.hypot(px - t * bx, py - t * by)
+
+
+def _longest(mentions: Sequence[Mention]) -> list[Mention]:
+    """Drop a mention inside a longer one: «Красном на Волге» is not «Красный»."""
+    kept = []
+    for mention in mentions:
+        inside = any(
+            other.length > mention.length and other.position <= mention.position < other.position + other.length
+            for other in mentions
+        )
+        if not inside:
+            kept.append(mention)
+    return kept
+
+
+def _is_town(entry: Entry, population: int) -> bool:
+    return any(
+        p.settlement is not None and (p.settlement.type in TOWN_TYPES or (p.settlement.population or 0) >= population)
+        for p in entry.places
+    )
+
+
+def _opens_message(
+    entry: Entry, tokens: Sequence[tuple[str, int, int]], folded: Sequence[str], text: str, end: int
+) -> bool:
+    """«Буй, ул. Октябрьская 12 …», «шарья вокзальная 5», «Минское, у дома культуры …», «Якшанга свет отключают»:
+    the message opens with the place's name."""
+    if end >= len(tokens):
+        return False
+    following = folded[end]
+    if following in ADDRESS_OPENERS or lemma(following) in ADDRESS_OPENERS:
+        return True
+    number_next = end + 1 < len(tokens) and tokens[end + 1][0][:1].isdigit() and following.isalpha()
+    if number_next and _is_town(entry, OPENING_POPULATION):
+        return True
+    capital = tokens[0][0][:1].isupper()
+    comma = "," in text[tokens[end - 1][2] : tokens[end][1]]
+    if capital and any(p.kind == "district" for p in entry.places):
+        return True  # «Давыдовский-2 снег не чистят»
+    if entry.risk == 1:
+        return capital and _is_town(entry, OPENING_POPULATION // 3 if comma else OPENING_POPULATION)
+    if capital:
+        # «Минское, у дома культуры …», «Георгиевское ночью пожар был»: a common-word name opens the message.
+        return _is_town(entry, OPENING_POPULATION if comma else OPENING_POPULATION * 2)
+    return _is_town(entry, 10**9) and not grammemes(folded[0]) & FUNCTION_WORDS
+
+
+ROAD_WORDS = frozenset(["дорога", "трасса", "автодорога", "шоссе", "автобус", "маршрут", "рейс", "электричка"])
+
+
+def _after_road_word(folded: Sequence[str], i: int) -> bool:
+    return i >= 2 and folded[i - 1] in ("на", "до") and lemma(folded[i - 2]) in ROAD_WORDS
+
+
+def _villages_only(entry: Entry) -> bool:
+    return all(p.settlement is not None and p.settlement.type not in TOWN_TYPES for p in entry.places)
+
+
+def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], end: int) -> bool:
+    """An adjectival name followed by a lowercase noun it agrees with is that noun's adjective: «у Центрального
+    рынка», «на Центральном стадионе» — not «в Островском канализация течёт»."""
+    if end >= len(tokens) or not tokens[end][0][:1].islower():
+        return False
+    following = _folded(tokens[end][0])
+    if following in TYPE_WORDS or following in KEYWORDS or following in PREPOSITIONS or len(following) < 3:
+        return False
+    return _agree(form, following)
+
+
+@lru_cache(maxsize=50_000)
+def _agree(adjective: str, noun: str) -> bool:
+    """Some reading of the first word is an adjective in the case, number and gender of a noun reading of the next."""
+    adjectives = [p.tag for p in morph().parse(adjective)[:4] if p.tag.POS == "ADJF"]
+    nouns = [p.tag for p in morph().parse(noun)[:3] if p.tag.POS == "NOUN"]
+    for a in adjectives:
+        for n in nouns:
+            if a.case == n.case and a.number == n.number and (a.number == "plur" or a.gender == n.gender):
+                return True
+    return False
+
+
+def _sentence_start(text: str, tokens: Sequence[tuple[str, int, int]], i: int) -> bool:
+    if i == 0:
+        return True
+    between = text[tokens[i - 1][2] : tokens[i][1]]
+    return any(mark in between for mark in ".!?\n")
+
+
+def _street_after_opening_town(
+    tokens: Sequence[tuple[str, int, int]], mentions: Sequence[Mention]
+) -> tuple[str | None, str | None]:
+    """«Шарья Вокзальная 5» — the word and number after an opening town are its street and house."""
+    opening = next((m for m in mentions if m.position == 0 and not m.entry.adjective), None)
+    if opening is None:
+        return None, None
+    end = opening.length
+    if end + 1 >= len(tokens) or not tokens[end][0].isalpha() or not tokens[end + 1][0][:1].isdigit():
+        return None, None
+    if tokens[end][0].lower() in ADDRESS_OPENERS or len(tokens[end][0]) < 3:
+        return None, None
+    return tokens[end][0].capitalize(), tokens[end + 1][0]
 
 
 def _at_municipality(

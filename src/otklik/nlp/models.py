@@ -11,7 +11,7 @@ from otklik.nlp.linear import LinearHead
 if TYPE_CHECKING:
     from otklik.nlp.ensemble import TextEnsemble
 
-ENGINE_VERSION = "3"  # bump when the training code changes: cached models are rebuilt
+ENGINE_VERSION = "4"  # bump when the training code changes: cached models are rebuilt
 
 
 @dataclass

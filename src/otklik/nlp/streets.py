@@ -28,6 +28,37 @@ _ADDRESS_LOWER = re.compile(
     r"(?i:(?<![\w-])(?P<kind>ул\.|пр-т\.?|просп\.|пер\.|пл\.|наб\.|мкр\.?))\s*(?P<name>[а-яё][а-яё-]{2,})(?![\w-])"
     + _HOUSE
 )
+# After the full word a lowercase name is a street only with a house number: «на улице ленина 5», not «на улице
+# холодно».
+_ADDRESS_LOWER_FULL = re.compile(
+    r"(?i:(?<![\w-])(?P<kind>улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|бульвар[аеу]?|набережн(?:ая|ой)))"
+    r"\s+(?P<name>[а-яё][а-яё-]{2,}(?:\s[а-яё][а-яё-]{2,})?)\s*,?\s*(?:д\.|дом[ау]?|д\b)?\s*(?:№\s*)?"
+    r"(?P<house>\d{1,4}(?:[а-дА-Д]\b)?(?:/\d{1,3})?)(?![\d.,]\d)"
+)
+# Street words that may follow a name: «Галичская улица», «Сусанинская площадь».
+STREET_WORDS_AFTER = frozenset(
+    [
+        "улица",
+        "улице",
+        "улицы",
+        "улицу",
+        "ул",
+        "площадь",
+        "площади",
+        "шоссе",
+        "проспект",
+        "проспекте",
+        "переулок",
+        "переулке",
+        "бульвар",
+        "бульваре",
+        "набережная",
+        "набережной",
+        "проезд",
+        "проезде",
+        "тупик",
+    ]
+)
 _LOWER_START = re.compile(r"^(?:\d{1,2}-?(?:го|й|я|ой)?\s)?[а-яё]")
 _STREET_NOUNS = ("ул", "улиц")
 _HINT = re.compile(r"(?i)ул|пр|пер|пл|ш\.|шосс|б-р|бульв|наб|проезд|мкр|микрор|тупик")
@@ -57,9 +88,29 @@ def _nominative(name: str, kind: str) -> str:
 
 def find_address(text: str) -> Address | None:
     """The first street (with house number when given) in the text."""
+    return scan_streets(text)[0]
+
+
+def street_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the street names written in the text («ул. Галичская» is a street, not Галич)."""
+    return scan_streets(text)[1]
+
+
+def scan_streets(text: str) -> tuple[Address | None, list[tuple[int, int]]]:
+    """The first street of the text and the spans of all street names, from one pass of each pattern."""
     if not _HINT.search(text):
-        return None
-    matches = sorted([*_ADDRESS.finditer(text), *_ADDRESS_AFTER.finditer(text)], key=lambda m: m.start())
+        return None, []
+    full = [*_ADDRESS.finditer(text), *_ADDRESS_AFTER.finditer(text)]
+    spans = [match.span("name") for match in full]
+    address = _first_address(sorted(full, key=lambda m: m.start()))
+    if address is not None:
+        return address, spans
+    # Lowercase streets only when no capitalised one was written (the case-blind patterns are the slow ones).
+    lower = [*_ADDRESS_LOWER.finditer(text), *_ADDRESS_LOWER_FULL.finditer(text)]
+    return _lowercase_address(lower), spans + [match.span("name") for match in lower]
+
+
+def _first_address(matches: list[re.Match[str]]) -> Address | None:
     for match in matches:
         name = match.group("name").strip(" .,-")
         if not name or _LOWER_START.match(name) or name.isdigit():
@@ -69,13 +120,14 @@ def find_address(text: str) -> Address | None:
         if match.re is _ADDRESS_AFTER and not match.group("kind").startswith("улиц"):
             street = f"{name} {match.group('kind')}"
         return Address(street, house.replace(" ", "") if house else None)
-    return _lowercase_address(text)
+    return None
 
 
-def _lowercase_address(text: str) -> Address | None:
-    match = _ADDRESS_LOWER.search(text)
-    if match is None:
+def _lowercase_address(matches: list[re.Match[str]]) -> Address | None:
+    """«ул.ленина 5» first (an abbreviation), then «на улице ленина 5» (a full word and a house number)."""
+    if not matches:
         return None
+    match = matches[0]
     name = match.group("name").capitalize()
     house = match.group("house")
     return Address(_nominative(name, match.group("kind")), house.replace(" ", "") if house else None)

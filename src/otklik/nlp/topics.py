@@ -6,6 +6,7 @@ import numpy as np
 
 from otklik.domain.analysis import CategoryGuess
 from otklik.domain.rubricator import Rubricator
+from otklik.nlp.correction_memory import CorrectionMemory
 from otklik.nlp.explain import top_words
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
@@ -26,8 +27,12 @@ class RubricatorClassifier:
         topics: LinearHead,
         rubricator: Rubricator,
         topic_min_confidence: float = TOPIC_MIN_CONFIDENCE,
+        *,
+        memory: CorrectionMemory | None = None,
     ) -> None:
         self.featurizer = featurizer
+        self._memory = memory
+        self._rubricator = rubricator
         self._groups = groups
         self._topics = topics
         self._topic_min = topic_min_confidence
@@ -38,6 +43,9 @@ class RubricatorClassifier:
     def classify(self, text: str) -> CategoryGuess | None:
         if not text.strip():
             return None
+        remembered = self._remembered(text)
+        if remembered is not None:
+            return remembered
         group_p = self.featurizer.proba(self._groups, text) * self._group_mask
         g = int(group_p.argmax())
         group = str(self._groups.classes_[g])
@@ -51,3 +59,15 @@ class RubricatorClassifier:
             return CategoryGuess(group, topic, float(topic_p[t]), tuple(reasons))
         reasons.append("тема неуверенно — только группа")
         return CategoryGuess(group, None, float(group_p[g]), tuple(reasons))
+
+    def _remembered(self, text: str) -> CategoryGuess | None:
+        """A moderator's correction of a nearly identical text wins over the models until they are retrained."""
+        recall = self._memory.recall(text) if self._memory is not None else None
+        if recall is None or recall.case.group is None:
+            return None
+        group = self._rubricator.group(recall.case.group)
+        if group is None or not group.active:
+            return None
+        topic = recall.case.topic if recall.case.topic and self._rubricator.topic(recall.case.topic) else None
+        named = f"группа «{group.name}»" + (f", тема «{topic}»" if topic else "")
+        return CategoryGuess(group.name, topic, recall.similarity, (f"{recall.explain()}: {named}",))

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from razdel import sentenize
 
 from otklik.domain.reference import ReferenceData
+from otklik.domain.rubricator import split_priority_mark
 from otklik.nlp import corpora
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 from otklik.nlp.models import ENGINE_VERSION, EngineModels, TextModel
+from otklik.nlp.problem_cues import CuedHead, ProblemCues
+from otklik.nlp.social_style import social_variants
 from otklik.nlp.text.normalize import clean_text
 from otklik.nlp.topics import topic_label
 
 SEED_WEIGHT = 3.0  # hand-written seed examples count more than one Kursk row
 CORRECTION_WEIGHT = 2.0  # moderators' corrections from the system's history
+TOPIC_NAME_WEIGHT = 2.0  # a rubricator topic's own name: short, so it needs some weight to be heard
 NOISE_WEIGHT = 5.0
+REPLY_WEIGHT = 3.0  # the team's labelled replies of comment threads: the contrast the center faces
+SHORT_APPEAL_WEIGHT = 1.0  # short real portal appeals (SPb) and their VK-style variants
+COMMENT_WEIGHT = 1.5  # 2ch/pikabu chatter: many kinds of chatter (bench: 0.5 hurts long letters, 1.5–2 best)
 _GREETING = re.compile(r"^(?:добрый|здравствуйте|уважаем)", re.IGNORECASE)
 
 
@@ -36,16 +45,63 @@ def first_sentences(texts: Iterable[str], min_chars: int = 25) -> list[str]:
     return result
 
 
-def appeal_corpus() -> tuple[list[str], list[str], np.ndarray]:
-    """Appeals (Kursk, their first sentences, seeds) against chatter (comments, short noise)."""
-    appeals = [row[corpora.KURSK_TEXT] for row in corpora.kursk_rows() if row[corpora.KURSK_TEXT]]
-    positives = appeals + first_sentences(appeals) + [e.text for e in corpora.seed_examples()]
-    comments = [text for text, _ in corpora.comments() if text]
-    noise = corpora.short_noise()
-    texts = positives + comments + noise
-    labels = ["appeal"] * len(positives) + ["chatter"] * (len(comments) + len(noise))
-    weights = np.array([1.0] * (len(positives) + len(comments)) + [NOISE_WEIGHT] * len(noise))
+@dataclass(frozen=True)
+class AppealSources:
+    """What the appeal detector learns from; the bench passes the training side of its splits."""
+
+    letters: Sequence[str]  # long portal letters (Kursk)
+    short_appeals: Sequence[str]  # short real appeals (SPb portal)
+    replies: Sequence[corpora.Reply]  # labelled replies of comment threads
+    comments: Sequence[str]  # internet chatter (2ch/pikabu)
+    noise: Sequence[str]  # short noise phrases
+    seeds: Sequence[str] = ()
+
+
+def shipped_appeal_sources() -> AppealSources:
+    return AppealSources(
+        letters=[row[corpora.KURSK_TEXT] for row in corpora.kursk_rows() if row[corpora.KURSK_TEXT]],
+        short_appeals=corpora.spb_short_appeals(),
+        replies=corpora.comment_replies(),
+        comments=[text for text, _ in corpora.comments() if text],
+        noise=corpora.short_noise(),
+        seeds=[e.text for e in corpora.seed_examples()],
+    )
+
+
+def appeal_corpus(sources: AppealSources | None = None) -> tuple[list[str], list[str], np.ndarray]:
+    """Appeals (letters, their first sentences, short appeals and their VK-style variants, seeds, complaint
+    replies) against chatter (chatter replies, internet comments, short noise), with their weights."""
+    src = sources or shipped_appeal_sources()
+    parts: list[tuple[list[str], str, float]] = [
+        ([*src.letters, *first_sentences(src.letters), *src.seeds], "appeal", 1.0),
+        ([*src.short_appeals, *social_variants(src.short_appeals)], "appeal", SHORT_APPEAL_WEIGHT),
+        ([r.text for r in src.replies if r.label == "appeal"], "appeal", REPLY_WEIGHT),
+        ([r.text for r in src.replies if r.label != "appeal"], "chatter", REPLY_WEIGHT),
+        (list(src.comments), "chatter", COMMENT_WEIGHT),
+        (list(src.noise), "chatter", NOISE_WEIGHT),
+    ]
+    texts = [t for part, _, _ in parts for t in part]
+    labels = [label for part, label, _ in parts for _ in part]
+    weights = np.array([w for part, _, w in parts for _ in part])
     return texts, labels, weights
+
+
+def appeal_training_set(promoted: Iterable[str] = ()) -> tuple[list[str], list[str], np.ndarray]:
+    """The shipped appeal corpus plus the texts moderators promoted from «not an appeal» (the detector's misses),
+    learned as appeals with a correction's weight."""
+    texts, labels, weights = appeal_corpus()
+    extra = [cleaned for cleaned in (clean_text(t) for t in promoted if t) if cleaned]
+    return (
+        texts + extra,
+        labels + ["appeal"] * len(extra),
+        np.concatenate([weights, np.full(len(extra), CORRECTION_WEIGHT)]),
+    )
+
+
+def train_appeal_head(x: sp.csr_matrix, texts: Sequence[str], labels: Sequence[str], weights: np.ndarray) -> CuedHead:
+    """The appeal detector's model: the shared features plus the problem cues, calibrated on 2 folds."""
+    cues = ProblemCues(corpora.problem_cues())
+    return CuedHead(cues, c=0.5, calibration_folds=2).fit_with_cues(x, texts, labels, weights)
 
 
 def toxicity_corpus() -> tuple[list[str], list[str]]:
@@ -83,6 +139,39 @@ def _valid_corrections(
     return result
 
 
+INACTIVE_GROUPS = frozenset({"Коронавирус", "Мобилизация", "Спецпроекты"})  # as reference/files.py: not offered
+
+
+def _shipped_topic_names() -> list[tuple[str, str]]:
+    """(topic, group) of the shipped rubricator, priority marks stripped, inactive groups left out."""
+    raw: dict[str, str] = json.loads((corpora.data_root() / "rubricator" / "topics.json").read_text(encoding="utf-8"))
+    return [(split_priority_mark(t)[0], g) for t, g in raw.items() if g not in INACTIVE_GROUPS]
+
+
+def topic_name_examples(reference: ReferenceData | None = None) -> list[corpora.Labelled]:
+    """The rubricator's own words as evidence: each active topic's name is an example of its topic, each group's
+    name of its group, so groups the Kursk letters barely cover still have their vocabulary."""
+    if reference is not None:
+        pairs = [(t.name, g.name) for g in reference.rubricator.groups for t in g.topics if g.active and t.active]
+    else:
+        pairs = _shipped_topic_names()
+    examples = [corpora.Labelled(group, group, "") for group in dict.fromkeys(g for _, g in pairs)]
+    return examples + [corpora.Labelled(topic, group, topic) for topic, group in pairs]
+
+
+def rubric_training_set(
+    extra_examples: Iterable[tuple[str, str, str]] = (), reference: ReferenceData | None = None
+) -> tuple[list[corpora.Labelled], np.ndarray]:
+    """Kursk rows and seeds, the rubricator's topic names, then moderators' corrections, with their weights."""
+    seeds = {e.text for e in corpora.seed_examples()}
+    shipped = corpora.rubricator_examples()
+    names = topic_name_examples(reference)
+    corrections = _valid_corrections(extra_examples, reference)
+    weights = [SEED_WEIGHT if e.text in seeds else 1.0 for e in shipped]
+    weights += [TOPIC_NAME_WEIGHT] * len(names) + [CORRECTION_WEIGHT] * len(corrections)
+    return [*shipped, *names, *corrections], np.array(weights)
+
+
 def train_production_models(
     extra_examples: Iterable[tuple[str, str, str]] = (),
     *,
@@ -100,20 +189,9 @@ def train_production_models(
     Deterministic: fixed seeds, sorted labels.
     """
     started = time.perf_counter()
-    seeds = {e.text for e in corpora.seed_examples()}
-    rubric = corpora.rubricator_examples() + _valid_corrections(extra_examples, reference)
-    n_kursk_and_seeds = len(corpora.rubricator_examples())
-    rubric_weights = np.array(
-        [
-            SEED_WEIGHT if e.text in seeds else (1.0 if i < n_kursk_and_seeds else CORRECTION_WEIGHT)
-            for i, e in enumerate(rubric)
-        ]
-    )
-    appeal_texts, appeal_labels, appeal_weights = appeal_corpus()
-    promoted = [clean_text(t) for t in extra_appeals if t and t.strip()]
-    appeal_texts += promoted
-    appeal_labels += ["appeal"] * len(promoted)
-    appeal_weights = np.concatenate([appeal_weights, np.full(len(promoted), CORRECTION_WEIGHT)])
+    rubric, rubric_weights = rubric_training_set(extra_examples, reference)
+    n_kursk_and_seeds = len(rubric) - len(_valid_corrections(extra_examples, reference))
+    appeal_texts, appeal_labels, appeal_weights = appeal_training_set(extra_appeals)
     tox_texts, tox_labels = toxicity_corpus()
     routes = [(t, a, 1.0) for t, a in corpora.routing_examples()]
     routes += [(clean_text(t), a, w) for t, a, w in extra_routes if t and a and w > 0]
@@ -122,7 +200,7 @@ def train_production_models(
     topical = [e for e in rubric if e.topic]
     models = EngineModels(
         featurizer=featurizer,
-        appeal=LinearHead(c=0.5, calibration_folds=2).fit(rows(appeal_texts), appeal_labels, appeal_weights),
+        appeal=train_appeal_head(rows(appeal_texts), appeal_texts, appeal_labels, appeal_weights),
         toxicity=LinearHead(c=0.3, calibration_folds=2).fit(rows(tox_texts), tox_labels),
         groups=LinearHead(c=0.5).fit(rows([e.text for e in rubric]), [e.group for e in rubric], rubric_weights),
         topics=LinearHead(c=0.5).fit(

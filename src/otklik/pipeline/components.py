@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,6 +55,18 @@ class Router(Protocol):
     def route(self, text: str, category: CategoryGuess | None, location: LocationGuess) -> RoutingDecision | None: ...
 
 
+class CorrectionRecorder(Protocol):
+    """Remembers people's corrections so that the next nearly identical text gets them before any retraining."""
+
+    def remember(
+        self, text: str, *, group: str | None = None, topic: str | None = None, agency_label: str | None = None
+    ) -> None: ...
+
+    def remember_many(self, cases: Iterable[tuple[str, str | None, str | None, str | None]]) -> int: ...
+
+    def clear(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Understanding:
     """The models of the understanding stages, built once by bootstrap and shared by all requests."""
@@ -66,3 +79,4 @@ class Understanding:
     router: Router
     # Below this confidence (topic or route) an appeal waits for a moderator instead of auto-assignment.
     auto_assign_threshold: float = 0.5
+    memory: CorrectionRecorder | None = None  # fed by services/learning.py; None: corrections wait for retraining

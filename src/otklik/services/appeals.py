@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from otklik.adapters.db.repositories.appeal_pages import AppealPage
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.adapters.db.repositories.deliveries import Delivery
-from otklik.domain.access import Action, AppealScope, Principal, PrincipalKind, Role, authorize, scope_of
+from otklik.domain.access import SYSTEM, Action, AppealScope, Principal, PrincipalKind, Role, authorize, scope_of
+from otklik.domain.analytics import note_status_change
 from otklik.domain.appeal import Appeal
 from otklik.domain.citizen import Citizen
 from otklik.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -18,6 +20,7 @@ from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.replies import Rating, Reply, ReplyKind
 from otklik.domain.status import AppealStatus, RejectReason
 from otklik.services.context import ServiceContext
+from otklik.services.learning import remember_correction
 from otklik.services.notifications import queue_notice, reply_notice, status_notice
 from otklik.services.staff import routable_agencies
 from otklik.services.unit_of_work import UnitOfWork
@@ -56,6 +59,8 @@ _ACTION_OF_TARGET: dict[AppealStatus, Action] = {
     AppealStatus.REDIRECTED: Action.REDIRECT,
 }
 _AGENCY_SIDE = frozenset({Role.EXECUTOR, Role.AGENCY_HEAD})
+_ROUTED = frozenset({AppealStatus.ASSIGNED, AppealStatus.REDIRECTED})  # a person's choice of body: remembered
+_PEOPLE = frozenset({PrincipalKind.STAFF, PrincipalKind.TOKEN})
 
 
 def change_status(ctx: ServiceContext, principal: Principal, appeal_id: int, request: TransitionRequest) -> Appeal:
@@ -75,6 +80,8 @@ def change_status(ctx: ServiceContext, principal: Principal, appeal_id: int, req
         else:
             _apply(ctx, uow, appeal, request, principal.actor)
         uow.commit()
+    if request.agency_id and appeal.status_enum in _ROUTED and principal.kind in _PEOPLE:
+        remember_correction(ctx, appeal.text, agency_id=request.agency_id)  # a person chose the body
     ctx.bus.after_commit()
     return appeal
 
@@ -119,6 +126,7 @@ def _apply(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, request: Transi
 
 def _record(ctx: ServiceContext, uow: UnitOfWork, appeal: Appeal, event: AppealEvent) -> AppealEvent:
     """The event, the outbox hand-over and the citizen's notice of one status change, in the caller's transaction."""
+    note_status_change(appeal, event, ctx.calendar, by_machine=event.actor == SYSTEM.actor)
     now = event.at
     uow.appeals.add_event(event, flush=True)
     assert appeal.id is not None and event.to_status is not None
@@ -157,6 +165,7 @@ def correct(ctx: ServiceContext, principal: Principal, appeal_id: int, correctio
         after = {"group": appeal.group, "topic": appeal.topic, "municipality_id": appeal.municipality_id}
         if after == before:
             raise InvalidInput("исправление ничего не меняет: выбраны те же тема и место")
+        appeal.corrected = True
         now = ctx.clock.now()
         uow.appeals.add_event(
             AppealEvent(
@@ -170,6 +179,8 @@ def correct(ctx: ServiceContext, principal: Principal, appeal_id: int, correctio
         )
         _propose_body(ctx, appeal)
         uow.commit()
+    if correction.group is not None:
+        remember_correction(ctx, appeal.text, group=appeal.group, topic=appeal.topic)
     return appeal
 
 
@@ -271,6 +282,7 @@ def rate(
         now = ctx.clock.now()
         rating = Rating(appeal_id, score, solved, comment, now)
         uow.appeals.add_rating(rating)
+        appeal.rating_score, appeal.rating_solved = score, solved
         uow.appeals.add_event(
             AppealEvent(appeal_id, EventType.RATED.value, now, actor, data={"score": score, "solved": solved})
         )
@@ -310,9 +322,15 @@ def get_detail(ctx: ServiceContext, principal: Principal, appeal_id: int) -> App
 
 
 def list_appeals(ctx: ServiceContext, principal: Principal, filters: AppealFilter) -> tuple[list[Appeal], int]:
+    found = list_page(ctx, principal, filters)
+    return found.items, found.total
+
+
+def list_page(ctx: ServiceContext, principal: Principal, filters: AppealFilter) -> AppealPage:
+    """A page of the appeals in the principal's scope, with its (possibly capped) total and next cursor."""
     authorize(principal, Action.READ)
     with ctx.uow(readonly=True) as uow:
-        return uow.appeals.search(filters, scope_of(principal))
+        return uow.appeals.page(filters, scope_of(principal))
 
 
 @dataclass(frozen=True)

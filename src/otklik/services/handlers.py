@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from otklik.services import live_feed
+from otklik.services import incidents, live_feed
 from otklik.services.appeals import APPEAL_STATUS_CHANGED
 from otklik.services.context import ServiceContext
 from otklik.services.deadline_scan import DEADLINE_REMINDER
@@ -18,10 +18,12 @@ def _on_message_received(ctx: ServiceContext, payload: dict[str, Any]) -> None:
 
 
 def _on_appeal_registered(ctx: ServiceContext, payload: dict[str, Any]) -> None:
+    incidents.link_new_appeal(ctx, int(payload["appeal_id"]))  # the same problem reported before: one incident
     live_feed.announce(ctx, int(payload["appeal_id"]), "registered")  # live screens (moderators' queue)
 
 
 def _on_status_changed(ctx: ServiceContext, payload: dict[str, Any]) -> None:
+    incidents.on_status_changed(ctx, int(payload["appeal_id"]))  # an incident closes with its last answer
     live_feed.announce(ctx, int(payload["appeal_id"]), "status_changed")
 
 

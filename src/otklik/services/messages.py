@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from otklik.adapters.db.repositories.messages import DuplicateMessage
-from otklik.domain.errors import InvalidInput
+from otklik.domain.access import Action, Principal, PrincipalKind
+from otklik.domain.errors import InvalidInput, NotFound
 from otklik.domain.message import InboundMessage, MessageDecision, MessageOutcome, StoredMessage
 from otklik.services.context import ServiceContext
 from otklik.services.unit_of_work import UnitOfWork
@@ -16,6 +17,7 @@ MESSAGE_RECEIVED = "message.received"
 def receive_message(ctx: ServiceContext, message: InboundMessage) -> MessageDecision:
     """Store the message once per (channel, external id); with the in-process bus, process it now."""
     validate_message(ctx, message)
+    undecided_original: int | None = None
     with ctx.uow() as uow:
         try:
             message_id = uow.messages.add(message, ctx.clock.now())
@@ -23,11 +25,47 @@ def receive_message(ctx: ServiceContext, message: InboundMessage) -> MessageDeci
             existing = uow.messages.get_by_key(message.channel, message.external_id)
             if existing is None:  # the first writer rolled back after our insert failed: let the caller retry
                 raise
-            return _duplicate_decision(uow_appeal_number(uow, existing), existing)
-        uow.outbox.add(MESSAGE_RECEIVED, {"message_id": message_id}, at=ctx.clock.now())
-        uow.commit()
+            if existing.outcome is not None:
+                return _duplicate_decision(uow_appeal_number(uow, existing), existing)
+            undecided_original = existing.id  # being processed right now: wait for it outside this transaction
+        else:
+            uow.outbox.add(MESSAGE_RECEIVED, {"message_id": message_id}, at=ctx.clock.now())
+            uow.commit()
+    if undecided_original is not None:
+        return _duplicate_of_undecided(ctx, undecided_original)
     ctx.bus.after_commit()
     return decision_for(ctx, message_id)
+
+
+def _duplicate_of_undecided(ctx: ServiceContext, message_id: int) -> MessageDecision:
+    """A re-delivery that arrives while the first copy is being processed: the processor holds the message's row
+    lock (SQLite: the write lock) for the whole decision, so taking the lock waits until the appeal number exists.
+    In-process, the first request may not have taken the lock yet: this one drains too (handlers are idempotent;
+    it waits on the lock or finds the message decided). With a broker, a message no worker has picked up yet
+    answers at once, its number still unknown."""
+    if ctx.bus.synchronous:
+        ctx.bus.after_commit()
+    with ctx.uow() as uow:
+        stored = uow.messages.get(message_id, lock=True)
+        if stored is None:
+            raise LookupError(message_id)
+        return _duplicate_decision(uow_appeal_number(uow, stored), stored)
+
+
+def message_status(ctx: ServiceContext, principal: Principal, message_id: int) -> MessageDecision:
+    """What was decided about a message: its channel's gateway token may ask, and so may staff who read appeals.
+    Anyone else, and a message that does not exist, get the same «not found»."""
+    with ctx.uow(readonly=True) as uow:
+        stored = uow.messages.get(message_id)
+    if stored is None or not _may_read_message(principal, stored.message.channel.value):
+        raise NotFound(f"сообщение {message_id} не найдено")
+    return decision_for(ctx, message_id)
+
+
+def _may_read_message(principal: Principal, channel: str) -> bool:
+    if principal.kind is PrincipalKind.TOKEN:
+        return principal.may_post(channel)
+    return principal.kind is PrincipalKind.STAFF and principal.can(Action.READ)
 
 
 def decision_for(ctx: ServiceContext, message_id: int) -> MessageDecision:

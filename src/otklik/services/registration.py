@@ -164,6 +164,7 @@ def _first_move(uow: UnitOfWork, appeal: Appeal, p: PipelineContext, now: dateti
             agency_id=p.routing.agency_id,
             reason="автоматическая маршрутизация",
         )
+        appeal.routed_by_machine = True  # the dashboard's «routed without a person» (domain/analytics.py)
     else:
         if p.routing is not None:
             appeal.agency_id = p.routing.agency_id  # a proposal for the moderator, not an assignment

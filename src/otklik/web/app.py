@@ -17,12 +17,33 @@ from otklik.channels.discovery import channel_modules
 from otklik.channels.portal import pages as portal_pages
 from otklik.observability import REQUEST_SECONDS
 from otklik.services.context import ServiceContext
+from otklik.web.limits import install_request_guards
+from otklik.web.openapi_contract import describe_problems
 from otklik.web.problems import install_problem_handlers
-from otklik.web.routers import answers, appeals, auth, health, messages, moderation, pages, reference
+from otklik.web.routers import (
+    analytics,
+    analytics_alerts,
+    analytics_map,
+    answers,
+    appeals,
+    auth,
+    health,
+    incidents,
+    messages,
+    moderation,
+    open_data,
+    pages,
+    reference,
+    reports,
+)
 from otklik.web.ui import (
     screens_agency,
+    screens_alerts,
+    screens_analytics,
     screens_appeal,
     screens_home,
+    screens_incidents,
+    screens_map,
     screens_moderation,
     screens_review,
     sign_in,
@@ -57,11 +78,27 @@ def create_app(ctx: ServiceContext) -> FastAPI:
         appeals.router,
         moderation.router,
         answers.router,
+        incidents.router,
         pages.router,
+        analytics_map.router,
+        analytics_alerts.router,
+        analytics.router,
+        reports.router,
+        open_data.router,
     ):
         app.include_router(router)
     app.include_router(sign_in.router)
-    for screens in (screens_home, screens_moderation, screens_appeal, screens_agency, screens_review):
+    for screens in (
+        screens_home,
+        screens_moderation,
+        screens_appeal,
+        screens_agency,
+        screens_review,
+        screens_map,
+        screens_alerts,
+        screens_analytics,
+        screens_incidents,
+    ):
         app.include_router(screens.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="static")
     mount_vendor(app)
@@ -85,4 +122,6 @@ def create_app(ctx: ServiceContext) -> FastAPI:
         )
         return response
 
+    install_request_guards(app, ctx.settings)  # outermost: body limits, unstorable text, bugs as a problem+json 500
+    describe_problems(app)  # the OpenAPI lists every problem an endpoint can answer (web/openapi_contract.py)
     return app

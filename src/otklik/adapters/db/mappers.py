@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
+from otklik.adapters.db.repositories.analytics_rollup import install_rollup_maintenance
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
 from otklik.domain.appeal import Appeal
 from otklik.domain.citizen import Citizen
@@ -24,4 +25,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Reply, replies)
     mapper_registry.map_imperatively(Rating, ratings)
     mapper_registry.map_imperatively(Citizen, citizens)
+    install_rollup_maintenance()  # the dashboard's rollup follows every flushed change of an appeal
     _started = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -17,6 +16,14 @@ from otklik.services.messages import receive_message
 from otklik.services.staff import key_client
 from otklik.web.auth import bearer_token
 from otklik.web.dependencies import Ctx
+from otklik.web.schemas.fields import (
+    MAX_ADDRESS_LENGTH,
+    MAX_EXTERNAL_ID_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    MessageTime,
+    NonBlank,
+)
 
 router = APIRouter(prefix="/api/v1/channels/hotline", tags=["hotline"])
 
@@ -35,15 +42,21 @@ def require_api_key(request: Request, ctx: Ctx, x_api_key: Annotated[str | None,
 
 
 class CallIn(BaseModel):
-    text: str = Field(description="what the caller reported, as the operator wrote it down")
-    call_time: datetime = Field(description="when the citizen called; without a zone it is Moscow time")
+    text: NonBlank = Field(
+        max_length=MAX_TEXT_LENGTH, description="what the caller reported, as the operator wrote it down"
+    )
+    call_time: MessageTime = Field(description="when the citizen called; without a zone it is Moscow time")
     line: Literal["hotline", "112"] = "hotline"
-    caller_name: str | None = None
-    phone: str | None = None
-    email: str | None = Field(None, description="when the caller wants the answer by e-mail")
-    address: str | None = None
-    card_id: str | None = Field(None, description="the card's number in the operators' system; makes retries safe")
-    operator: str | None = None
+    caller_name: str | None = Field(None, max_length=MAX_NAME_LENGTH)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=320, description="when the caller wants the answer by e-mail")
+    address: str | None = Field(None, max_length=MAX_ADDRESS_LENGTH)
+    card_id: str | None = Field(
+        None,
+        max_length=MAX_EXTERNAL_ID_LENGTH,
+        description="the card's number in the operators' system; makes retries safe",
+    )
+    operator: str | None = Field(None, max_length=MAX_NAME_LENGTH)
 
 
 class CallDecisionOut(BaseModel):

@@ -31,6 +31,8 @@ from otklik.channels.portal.schemas import (
     SubmissionIn,
     SubmissionOut,
     TokenOut,
+    UnregisteredOut,
+    submission_body,
 )
 from otklik.channels.portal.settings import PortalSettings, load_portal_settings
 from otklik.channels.portal.views import account_view, appeal_view, detail_view
@@ -46,6 +48,7 @@ from otklik.services.appeals import reopen_until
 from otklik.services.context import ServiceContext
 from otklik.services.messages import receive_message, validate_message
 from otklik.web.dependencies import Ctx, service_context
+from otklik.web.schemas.fields import RowIdPath
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1/portal", tags=["portal"])
@@ -138,7 +141,17 @@ async def _read_submission(request: Request, conf: PortalSettings) -> tuple[Subm
     return submission, uploads
 
 
-@router.post("/appeals", status_code=201, response_model=SubmissionOut)
+@router.post(
+    "/appeals",
+    status_code=201,
+    response_model=SubmissionOut,
+    openapi_extra=submission_body(),
+    responses={
+        200: {"model": SubmissionOut, "description": "the same Idempotency-Key was sent before: the same appeal"},
+        202: {"model": UnregisteredOut, "description": "accepted, waiting for the machine"},
+        409: {"model": UnregisteredOut, "description": "not registered as an appeal (the reason says why)"},
+    },
+)
 async def submit(
     request: Request,
     account: Account,
@@ -207,12 +220,12 @@ def _own_detail(ctx: ServiceContext, account: AccountRecord, appeal_id: int) -> 
 
 
 @router.get("/appeals/{appeal_id}", response_model=CitizenAppealDetailOut)
-def my_appeal(appeal_id: int, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
+def my_appeal(appeal_id: RowIdPath, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
     return detail_view(ctx, _own_detail(ctx, account, appeal_id))
 
 
 @router.post("/appeals/{appeal_id}/rating", status_code=201, response_model=CitizenAppealDetailOut)
-def rate(appeal_id: int, body: RatingIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
+def rate(appeal_id: RowIdPath, body: RatingIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
     """«Не решено» within the reopen window also returns the appeal to work."""
     _own_detail(ctx, account, appeal_id)
     me = access.citizen(f"citizen:{account.id}")
@@ -221,7 +234,7 @@ def rate(appeal_id: int, body: RatingIn, account: Account, ctx: Ctx) -> CitizenA
 
 
 @router.post("/appeals/{appeal_id}/reopen", response_model=CitizenAppealDetailOut)
-def reopen(appeal_id: int, body: ReopenIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
+def reopen(appeal_id: RowIdPath, body: ReopenIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
     appeal = _own_detail(ctx, account, appeal_id).appeal
     until = reopen_until(ctx, appeal)
     if until is None:
@@ -246,7 +259,7 @@ class DetailsIn(BaseModel):
 
 
 @router.post("/appeals/{appeal_id}/details", response_model=CitizenAppealDetailOut)
-def answer_details(appeal_id: int, body: DetailsIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
+def answer_details(appeal_id: RowIdPath, body: DetailsIn, account: Account, ctx: Ctx) -> CitizenAppealDetailOut:
     """The citizen answers a request for details: the appeal's deadline clock restarts (docs/answers.md)."""
     _own_detail(ctx, account, appeal_id)
     me = access.citizen(f"citizen:{account.id}")

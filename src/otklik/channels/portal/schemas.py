@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from otklik.domain.message import MAX_TEXT_LENGTH
+from otklik.web.schemas.fields import Coordinate, NonBlank, StorableText
 
 STATUS_LABELS = {
     "new": "Новое",
@@ -73,11 +74,31 @@ class TokenOut(BaseModel):
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(..., max_length=MAX_TEXT_LENGTH)
-    address: str | None = Field(None, max_length=500)
-    lat: float | None = None
-    lon: float | None = None
+    # Multipart fields pass the request guard unread, so these types check for NUL and lone surrogates themselves.
+    text: NonBlank = Field(..., max_length=MAX_TEXT_LENGTH)
+    address: StorableText | None = Field(None, max_length=500)
+    lat: Coordinate | None = None
+    lon: Coordinate | None = None
     formal: bool = Field(False, description="нужен официальный ответ по 59-ФЗ")
+
+
+class UnregisteredOut(BaseModel):
+    """A submission that did not become an appeal: queued for the machine (202) or refused as not one (409)."""
+
+    message_id: int
+    decision: str
+    reason: str
+
+
+def submission_body() -> dict[str, Any]:
+    """The request body in the OpenAPI: the route reads it itself (JSON, or a form with photos)."""
+    fields = SubmissionIn.model_json_schema()
+    form = {**fields, "properties": {**fields["properties"], "photos": {"type": "array", "items": _FILE}}}
+    content = {"application/json": {"schema": fields}, "multipart/form-data": {"schema": form}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+_FILE = {"type": "string", "format": "binary", "description": "a photo: JPEG, PNG, WebP or HEIC"}
 
 
 class RatingIn(BaseModel):

@@ -25,19 +25,20 @@ from otklik.web.schemas.answers import (
     ReturnIn,
     TemplateOut,
 )
+from otklik.web.schemas.fields import RowIdPath
 
 router = APIRouter(prefix="/api/v1", tags=["answers"])
 
 
 @router.post("/appeals/{appeal_id}/answers", status_code=201, response_model=AnswerDraftOut)
-def submit_answer(appeal_id: int, body: AnswerIn, ctx: Ctx, principal: StaffPrincipal) -> AnswerDraftOut:
+def submit_answer(appeal_id: RowIdPath, body: AnswerIn, ctx: Ctx, principal: StaffPrincipal) -> AnswerDraftOut:
     """A final answer: checked, then published at once or kept «на проверке» for a moderator."""
     draft = answer_service.submit_final_answer(ctx, principal, appeal_id, body.text, template_id=body.template_id)
     return AnswerDraftOut.of(draft)
 
 
 @router.get("/appeals/{appeal_id}/answers", response_model=list[AnswerDraftOut])
-def appeal_answers(appeal_id: int, ctx: Ctx, principal: StaffPrincipal) -> list[AnswerDraftOut]:
+def appeal_answers(appeal_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal) -> list[AnswerDraftOut]:
     return [AnswerDraftOut.of(d) for d in answer_service.drafts_of(ctx, principal, appeal_id)]
 
 
@@ -47,13 +48,13 @@ def review_queue(ctx: Ctx, principal: StaffPrincipal) -> list[AnswerDraftOut]:
 
 
 @router.post("/answers/{draft_id}/approve", response_model=AnswerDraftOut)
-def approve(draft_id: int, ctx: Ctx, principal: StaffPrincipal, body: ApproveIn | None = None) -> AnswerDraftOut:
+def approve(draft_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal, body: ApproveIn | None = None) -> AnswerDraftOut:
     text = body.text if body else None
     return AnswerDraftOut.of(answer_service.approve_answer(ctx, principal, draft_id, edited_text=text))
 
 
 @router.post("/answers/{draft_id}/return", response_model=AnswerDraftOut)
-def return_to_author(draft_id: int, body: ReturnIn, ctx: Ctx, principal: StaffPrincipal) -> AnswerDraftOut:
+def return_to_author(draft_id: RowIdPath, body: ReturnIn, ctx: Ctx, principal: StaffPrincipal) -> AnswerDraftOut:
     return AnswerDraftOut.of(answer_service.return_answer(ctx, principal, draft_id, body.comment))
 
 
@@ -69,12 +70,12 @@ def templates(
 
 
 @router.post("/appeals/{appeal_id}/extensions", status_code=201, response_model=ExtensionOut)
-def request_extension(appeal_id: int, body: ExtensionIn, ctx: Ctx, principal: StaffPrincipal) -> ExtensionOut:
+def request_extension(appeal_id: RowIdPath, body: ExtensionIn, ctx: Ctx, principal: StaffPrincipal) -> ExtensionOut:
     return ExtensionOut.of(extensions.request_extension(ctx, principal, appeal_id, body.days, body.reason))
 
 
 @router.post("/extensions/{extension_id}/decision", response_model=ExtensionOut)
-def decide_extension(extension_id: int, body: DecisionIn, ctx: Ctx, principal: StaffPrincipal) -> ExtensionOut:
+def decide_extension(extension_id: RowIdPath, body: DecisionIn, ctx: Ctx, principal: StaffPrincipal) -> ExtensionOut:
     return ExtensionOut.of(extensions.decide_extension(ctx, principal, extension_id, body.approve, body.comment))
 
 
@@ -84,12 +85,16 @@ def pending_extensions(ctx: Ctx, principal: StaffPrincipal) -> list[ExtensionOut
 
 
 @router.post("/appeals/{appeal_id}/details-request", status_code=201, response_model=DetailsRequestOut)
-def ask_details(appeal_id: int, body: DetailsQuestionIn, ctx: Ctx, principal: StaffPrincipal) -> DetailsRequestOut:
+def ask_details(
+    appeal_id: RowIdPath, body: DetailsQuestionIn, ctx: Ctx, principal: StaffPrincipal
+) -> DetailsRequestOut:
     return DetailsRequestOut.of(clarifications.ask_details(ctx, principal, appeal_id, body.question))
 
 
 @router.post("/appeals/{appeal_id}/details-answer", response_model=DetailsRequestOut)
-def details_answer(appeal_id: int, body: DetailsAnswerIn, ctx: Ctx, principal: StaffPrincipal) -> DetailsRequestOut:
+def details_answer(
+    appeal_id: RowIdPath, body: DetailsAnswerIn, ctx: Ctx, principal: StaffPrincipal
+) -> DetailsRequestOut:
     """Staff record the citizen's answer given by phone; the deadline clock restarts."""
     request = clarifications.details_received(ctx, appeal_id, body.text, principal=principal)
     return DetailsRequestOut.of(request)

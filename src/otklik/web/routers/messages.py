@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 
 from otklik.domain.channels import parse_channel
 from otklik.domain.errors import Forbidden
-from otklik.domain.message import Author, InboundMessage
+from otklik.domain.message import Author, InboundMessage, MessageDecision
 from otklik.observability import MESSAGES_RECEIVED
-from otklik.services.messages import receive_message
+from otklik.services.messages import message_status, receive_message
 from otklik.web.auth import AnyPrincipal
 from otklik.web.dependencies import Ctx
 from otklik.web.schemas.messages import MessageDecisionOut, MessageIn
@@ -44,11 +44,25 @@ def post_message(body: MessageIn, ctx: Ctx, principal: AnyPrincipal) -> JSONResp
     )
     decision = receive_message(ctx, message)
     MESSAGES_RECEIVED.labels(message.channel.value, decision.outcome.value).inc()
-    out = MessageDecisionOut(
+    return JSONResponse(
+        _decision_out(decision).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/api/v1/messages/{decision.message_id}"},
+    )
+
+
+@router.get("/messages/{message_id}", response_model=MessageDecisionOut)
+def get_message_decision(message_id: int, ctx: Ctx, principal: AnyPrincipal) -> MessageDecisionOut:
+    """What was decided about a posted message: `queued` until a worker has decided. The gateway token of the
+    message's channel may ask (it polls for the appeal number), and so may staff who read appeals."""
+    return _decision_out(message_status(ctx, principal, message_id))
+
+
+def _decision_out(decision: MessageDecision) -> MessageDecisionOut:
+    return MessageDecisionOut(
         message_id=decision.message_id,
         decision=decision.outcome.value,
         appeal_id=decision.appeal_id,
         appeal_number=decision.appeal_number,
         reason=decision.reason,
     )
-    return JSONResponse(out.model_dump(mode="json"), status_code=202)

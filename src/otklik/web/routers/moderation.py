@@ -17,6 +17,7 @@ from otklik.web.dependencies import Ctx
 from otklik.web.live_stream import scoped_event_stream
 from otklik.web.routers.appeals import appeal_out
 from otklik.web.schemas.appeals import AppealOut
+from otklik.web.schemas.fields import RowIdPath
 from otklik.web.schemas.moderation import (
     AgencyAppealOut,
     AssigneeIn,
@@ -72,7 +73,7 @@ def queue(ctx: Ctx, principal: StaffPrincipal, limit: int = Query(100, ge=1, le=
 
 
 @router.post("/api/v1/moderation/queue/{appeal_id}/accept", response_model=AppealOut)
-def accept(appeal_id: int, ctx: Ctx, principal: StaffPrincipal) -> AppealOut:
+def accept(appeal_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal) -> AppealOut:
     """Agree with the machine: assigned to the proposed body (422 when there is none)."""
     return appeal_out(ctx, moderation_service.accept(ctx, principal, appeal_id))
 
@@ -112,7 +113,7 @@ def not_appeals(ctx: Ctx, principal: StaffPrincipal, limit: int = Query(50, ge=1
 
 
 @router.post("/api/v1/moderation/not-appeals/{message_id}/promote", status_code=201, response_model=AppealOut)
-def promote(message_id: int, ctx: Ctx, principal: StaffPrincipal, body: PromoteIn | None = None) -> AppealOut:
+def promote(message_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal, body: PromoteIn | None = None) -> AppealOut:
     """Register the message as an appeal (into the moderators' queue); a second time: 409."""
     appeal = moderation_service.promote(ctx, principal, message_id, reason=body.reason if body else None)
     return appeal_out(ctx, appeal)
@@ -161,12 +162,12 @@ def agency_appeals(
 
 
 @router.post("/api/v1/appeals/{appeal_id}/take", response_model=AgencyAppealOut)
-def take(appeal_id: int, ctx: Ctx, principal: StaffPrincipal) -> AgencyAppealOut:
+def take(appeal_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal) -> AgencyAppealOut:
     """The signed-in executor takes the appeal: it becomes theirs and goes «in progress»."""
     return _agency_appeals_out(ctx, [backlog_service.take(ctx, principal, appeal_id)])[0]
 
 
 @router.post("/api/v1/appeals/{appeal_id}/assignee", response_model=AgencyAppealOut)
-def reassign(appeal_id: int, body: AssigneeIn, ctx: Ctx, principal: StaffPrincipal) -> AgencyAppealOut:
+def reassign(appeal_id: RowIdPath, body: AssigneeIn, ctx: Ctx, principal: StaffPrincipal) -> AgencyAppealOut:
     """The head gives the appeal to another executor of the same body."""
     return _agency_appeals_out(ctx, [backlog_service.reassign(ctx, principal, appeal_id, body.login)])[0]

@@ -9,13 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from otklik.domain.answers import AnswerDraft
 from otklik.domain.extensions import MAX_EXTENSION_DAYS, DetailsRequest, Extension
 from otklik.domain.message import MAX_TEXT_LENGTH
+from otklik.web.schemas.fields import NonBlank
 
 
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(..., min_length=1, max_length=MAX_TEXT_LENGTH)
-    template_id: str | None = Field(None, max_length=80, description="the template the answer was written from")
+    template_id: str | None = Field(
+        None, min_length=1, max_length=80, description="the template the answer was written from"
+    )
 
 
 class ApproveIn(BaseModel):
@@ -89,8 +92,8 @@ class TemplateOut(BaseModel):
 class ExtensionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    days: int = Field(..., description=f"calendar days, 1..{MAX_EXTENSION_DAYS} (59-ФЗ art. 12 p. 2)")
-    reason: str = Field(..., max_length=2000, description="told to the citizen")
+    days: int = Field(..., ge=1, le=MAX_EXTENSION_DAYS, strict=True, description="calendar days (59-ФЗ art. 12 p. 2)")
+    reason: NonBlank = Field(..., max_length=2000, description="told to the citizen")
 
 
 class DecisionIn(BaseModel):

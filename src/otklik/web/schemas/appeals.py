@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from otklik.domain.message import MAX_TEXT_LENGTH
+from otklik.web.schemas.fields import Code, Coordinate, NonBlank, RowId
 
 
 class CitizenIn(BaseModel):
@@ -21,13 +22,20 @@ class CitizenIn(BaseModel):
 class PortalAppealIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    text: NonBlank = Field(..., max_length=MAX_TEXT_LENGTH)
     channel: Literal["portal"] = "portal"
     citizen: CitizenIn
     address: str | None = Field(None, max_length=500)
-    lat: float | None = None
-    lon: float | None = None
+    lat: Coordinate | None = None
+    lon: Coordinate | None = None
     formal: bool = Field(False, description="the citizen asks for a formal answer under 59-ФЗ")
+
+
+class UnregisteredOut(BaseModel):
+    """A portal submission that did not become an appeal: queued (202) or refused as not one (409)."""
+
+    message_id: int
+    decision: str
 
 
 class CategoryOut(BaseModel):
@@ -65,6 +73,11 @@ class AppealOut(BaseModel):
     resolved_at: datetime | None
     reject_reason: str | None
     explanation: list[str]
+    highlight: str | None = Field(
+        None,
+        description="with `q`: fragments of the masked text with the words found in <mark>…</mark>; "
+        "safe HTML (everything else escaped)",
+    )
 
 
 class EventOut(BaseModel):
@@ -113,19 +126,30 @@ class AppealDetailOut(AppealOut):
 
 class AppealPage(BaseModel):
     items: list[AppealOut]
-    total: int
+    total: int = Field(
+        ...,
+        description="appeals matching the filters in your scope: exact up to 10000; beyond that 10000 with "
+        "total_capped true («больше 10 000»), so a list of a million is never counted row by row. A dashboard "
+        "drill-down (from/to/topic/channel/measure) is always exact: it is the figure it was opened from.",
+    )
+    total_capped: bool = Field(False, description="true when there are more than `total` appeals")
     page: int
     per_page: int
+    next_cursor: str | None = Field(
+        None,
+        description="pass as `cursor` (with the same filters) for the next page; null on the last page. Date order "
+        "pages by keyset at any depth; a search by relevance pages by offset down to 2000 hits (sort=date beyond).",
+    )
 
 
 class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: str = Field(..., description="the target status", examples=["in_progress"])
+    to: Code = Field(..., description="the target status", examples=["in_progress"])
     reason: str | None = Field(None, max_length=2000)
-    agency_id: str | None = Field(None, description="for assigned / redirected: the body")
+    agency_id: Code | None = Field(None, description="for assigned / redirected: the body")
     reject_reason: Literal["spam", "not_an_appeal", "duplicate"] | None = None
-    duplicate_of: int | None = Field(None, description="for a duplicate: the id of the original appeal")
+    duplicate_of: RowId | None = Field(None, description="for a duplicate: the id of the original appeal")
 
 
 class ReplyIn(BaseModel):
@@ -138,7 +162,7 @@ class ReplyIn(BaseModel):
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    score: int = Field(..., ge=1, le=5)
+    score: int = Field(..., ge=1, le=5, strict=True)
     solved: bool
     comment: str | None = Field(None, max_length=2000)
 
@@ -146,9 +170,9 @@ class RatingIn(BaseModel):
 class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    group: str | None = Field(None, description="the right group of the rubricator")
-    topic: str | None = Field(None, description="the right topic (inside the group)")
-    municipality_id: str | None = Field(None, description="the right municipality (OKTMO id)")
+    group: Code | None = Field(None, description="the right group of the rubricator")
+    topic: Code | None = Field(None, description="the right topic (inside the group)")
+    municipality_id: Code | None = Field(None, description="the right municipality (OKTMO id)")
     reason: str | None = Field(None, max_length=2000)
 
 

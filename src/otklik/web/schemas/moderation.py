@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from otklik.services.moderation import MAX_BULK
 from otklik.web.schemas.appeals import AppealOut
+from otklik.web.schemas.fields import Code, RowId
 
 
 class SuggestionOut(BaseModel):
@@ -48,10 +49,10 @@ class QueueItemOut(BaseModel):
 class BulkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    appeal_ids: list[int] = Field(..., min_length=1, description=f"at most {MAX_BULK}")
+    appeal_ids: list[RowId] = Field(..., min_length=1, max_length=MAX_BULK)
     action: Literal["accept", "reject", "assign"]
     reject_reason: Literal["spam", "not_an_appeal"] | None = None
-    agency_id: str | None = Field(None, description="for assign: the body")
+    agency_id: Code | None = Field(None, description="for assign: the body")
     reason: str | None = Field(None, max_length=2000)
 
 

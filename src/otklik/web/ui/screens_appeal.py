@@ -17,6 +17,7 @@ from otklik.services import answers as answer_service
 from otklik.services import appeal_files, clarifications
 from otklik.services import appeals as appeal_service
 from otklik.services import extensions as extension_service
+from otklik.services import incidents as incident_service
 from otklik.services.context import ServiceContext
 from otklik.web.dependencies import Ctx
 from otklik.web.ui.files import file_response
@@ -96,6 +97,7 @@ def _card(request: Request, ctx: ServiceContext, session: UiSession, appeal_id: 
         extensions=[extension_view(e) for e in extension_service.extensions_of(ctx, principal, appeal_id)],
         answer_templates=answer_service.templates_for(ctx, appeal.group, appeal.topic),
         can=allowed_actions(principal, appeal.status_enum),
+        incident=incident_service.incident_of_appeal(ctx, principal, appeal_id),
         back=f"/ui/appeals/{appeal_id}",
         **choices(ctx, principal),
         **agency_choices(ctx, appeal.agency_id),

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from otklik.adapters.db.repositories.appeals import AppealFilter
 from otklik.domain.access import Principal, Role
-from otklik.services.appeals import list_appeals
+from otklik.services.appeals import list_page
 from otklik.web.dependencies import Ctx
 from otklik.web.ui.rendering import STATUS_RU
 from otklik.web.ui.session import Session
@@ -35,7 +35,9 @@ def home(session: Session) -> RedirectResponse:
 @router.get("/overview", response_class=HTMLResponse)
 def overview(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
     """The latest appeals in the person's scope (the service applies it) and how many are in each status."""
-    appeals, total = list_appeals(ctx, session.principal, AppealFilter(per_page=50))
+    # The count stops at 10 000 (a region's year is a million): the page then says «больше 10 000».
+    found = list_page(ctx, session.principal, AppealFilter(per_page=50, exact_total=False))
+    appeals, total = found.items, found.total
     names, now = Names(ctx), ctx.clock.now()
     by_status = Counter(a.status for a in appeals)
     return page(
@@ -44,5 +46,6 @@ def overview(request: Request, ctx: Ctx, session: Session) -> HTMLResponse:
         session,
         rows=[appeal_row(a, names, now, text_length=160) for a in appeals],
         total=total,
+        total_capped=found.total_capped,
         by_status=[(STATUS_RU.get(s, s), n) for s, n in by_status.most_common()],
     )

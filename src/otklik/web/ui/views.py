@@ -46,6 +46,9 @@ EVENT_RU: dict[str, str] = {
     EventType.EXTENSION_REJECTED: "в продлении срока отказано",
     EventType.DETAILS_REQUESTED: "у заявителя запрошены уточнения (срок приостановлен)",
     EventType.DETAILS_RECEIVED: "заявитель дал уточнения (срок идёт дальше)",
+    EventType.INCIDENT_LINKED: "объединено в инцидент с другими сообщениями о той же проблеме",
+    EventType.INCIDENT_CONFIRMED: "модератор подтвердил инцидент",
+    EventType.INCIDENT_SPLIT: "выделено из инцидента",
 }
 REJECT_RU = {"spam": "спам", "not_an_appeal": "не обращение", "duplicate": "дубликат"}
 REPLY_RU = {"interim": "промежуточный ответ", "final": "окончательный ответ", "clarification": "запрос уточнений"}

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, false, func, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from otklik.adapters.db.repositories import appeal_pages as pages
+from otklik.adapters.db.repositories.appeal_pages import AppealPage
+from otklik.adapters.db.search.appeal_text import Order, date_order, highlights, text_search
+from otklik.adapters.db.search.query import search_text
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
 from otklik.adapters.db.tables.sequences import number_sequences
 from otklik.domain.access import AWAITING_MODERATION, AppealScope
+from otklik.domain.analytics import AppealSlice, Measure
 from otklik.domain.appeal import Appeal
+from otklik.domain.calendar import MOSCOW
 from otklik.domain.citizen import Citizen
+from otklik.domain.errors import InvalidInput
 from otklik.domain.events import AppealEvent
 from otklik.domain.numbering import AppealNumber
 from otklik.domain.replies import Rating, Reply
-from otklik.domain.status import OPEN_STATUSES
+from otklik.domain.status import OPEN_STATUSES, AppealStatus
 
 
 @dataclass(frozen=True)
@@ -29,15 +39,24 @@ class AppealFilter:
     agency_id: str | None = None
     query: str | None = None
     overdue_at: datetime | None = None  # set: only open appeals whose deadline passed before this moment
+    # The dashboard's drill-down: the appeals behind a figure (period, channel, topic, measure), as of `measured_at`.
+    slice: AppealSlice | None = None
+    measured_at: datetime | None = None
+    sort: str | None = None  # with `query`: "date" keeps the newest first; otherwise the best matches first
     page: int = 1
     per_page: int = 50
+    cursor: str | None = None  # a previous page's `next_cursor` (appeal_pages.py); excludes `page` > 1
+    # False: the total is counted up to COUNT_CAP only (then `total_capped`). The dashboard's drill-down keeps
+    # it exact, since its total must be the figure it was opened from.
+    exact_total: bool = True
+
+    @property
+    def ranked(self) -> bool:
+        """A word search in relevance order: its pages are offsets, not keyset ranges."""
+        return bool(self.query and self.query.strip()) and self.sort != "date"
 
 
 MAX_ID = 2**31 - 1  # ids are `integer` columns
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def visible_in(scope: AppealScope) -> ColumnElement[bool]:
@@ -50,6 +69,77 @@ def visible_in(scope: AppealScope) -> ColumnElement[bool]:
         return appeals.c.municipality_id == scope.municipality_id
     # A body's appeals are those assigned to it: a proposal waiting for a moderator is not yet theirs.
     return (appeals.c.agency_id == (scope.agency_id or "")) & appeals.c.status.not_in(sorted(AWAITING_MODERATION))
+
+
+_IN_WORK = sorted(s.value for s in OPEN_STATUSES - {AppealStatus(status) for status in AWAITING_MODERATION})
+
+
+def slice_conditions(part: AppealSlice, now: datetime, *, tz: ZoneInfo = MOSCOW) -> list[ColumnElement[bool]]:
+    """The SQL of `AppealSlice`: the dashboard's aggregates and its drill-down list filter with the same
+    conditions, so a list's total is the figure it was opened from (docs/analytics.md lists the measures)."""
+    a = appeals.c
+    conditions: list[ColumnElement[bool]] = []
+    if part.start is not None:
+        conditions.append(a.created_at >= datetime.combine(part.start, time(0), tzinfo=tz))
+    if part.end is not None:
+        conditions.append(a.created_at < datetime.combine(part.end + timedelta(days=1), time(0), tzinfo=tz))
+    for column, value in (
+        (a.municipality_id, part.municipality_id),
+        (a.group, part.group),
+        (a.topic, part.topic),
+        (a.agency_id, part.agency_id),
+        (a.channel, part.channel),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if part.measure is not None:
+        conditions.append(measure_condition(part.measure, now))
+    return conditions
+
+
+def measure_condition(measure: Measure, now: datetime) -> ColumnElement[bool]:
+    a = appeals.c
+    routed = a.routed_by_machine.is_not(None) | (a.redirect_count > 0)
+    in_work = a.status.in_(_IN_WORK)
+    conditions: dict[Measure, ColumnElement[bool]] = {
+        Measure.FINAL_ANSWER: a.resolved_at.is_not(None),
+        Measure.EVER_ANSWERED: a.resolved_at.is_not(None) | (a.reopen_count > 0),
+        Measure.FIRST_RESPONSE: a.first_response_hours.is_not(None),
+        Measure.DUE_ANSWERED: a.resolved_at.is_not(None) & a.due_at.is_not(None),
+        Measure.ON_TIME: a.resolved_at.is_not(None) & a.due_at.is_not(None) & (a.resolved_at <= a.due_at),
+        Measure.LATE: a.resolved_at.is_not(None) & a.due_at.is_not(None) & (a.resolved_at > a.due_at),
+        Measure.OPEN: in_work,
+        Measure.OVERDUE: in_work & (a.due_at < now) & a.clock_paused_at.is_(None),
+        Measure.REOPENED: a.reopen_count > 0,
+        Measure.ROUTED: routed,
+        Measure.REDIRECTED: a.redirect_count > 0,
+        Measure.MACHINE_ROUTED: a.routed_by_machine.is_(True),
+        Measure.MACHINE_CORRECTED: a.routed_by_machine.is_(True) & (a.corrected.is_(True) | (a.redirect_count > 0)),
+        Measure.RATED: a.rating_score.is_not(None),
+        Measure.SOLVED: a.rating_solved.is_(True),
+    }
+    return conditions[measure]
+
+
+def _after(cursor: pages.AfterCursor) -> ColumnElement[bool]:
+    """Rows after the cursor in (created_at desc, id desc); the first term bounds the index range on its own."""
+    a = appeals.c
+    return (a.created_at <= cursor.created_at) & ((a.created_at < cursor.created_at) | (a.id < cursor.id))
+
+
+def _is_number(filters: AppealFilter) -> bool:
+    return filters.query is not None and bool(filters.query.strip()) and search_text(filters.query).is_number
+
+
+def _next_cursor(filters: AppealFilter, items: list[Appeal], *, more: bool, offset: int) -> str | None:
+    if not more or not items:
+        return None
+    if filters.ranked:
+        following = offset + len(items)
+        return pages.encode(pages.OffsetCursor(following)) if following < pages.MAX_RANKED_DEPTH else None
+    last = items[-1]
+    assert last.id is not None
+    return pages.encode(pages.AfterCursor(last.created_at, last.id))
 
 
 class AppealRepository:
@@ -91,6 +181,52 @@ class AppealRepository:
         return self._session.scalars(select(Appeal).where(appeals.c.number == number)).first()
 
     def search(self, filters: AppealFilter, scope: AppealScope) -> tuple[list[Appeal], int]:
+        found = self.page(filters, scope)
+        return found.items, found.total
+
+    def page(self, filters: AppealFilter, scope: AppealScope) -> AppealPage:
+        """One page of the list in scope, its total (capped unless `exact_total`) and the next page's cursor."""
+        cursor = pages.decode(filters.cursor) if filters.cursor else None
+        if cursor is not None and filters.page != 1:
+            raise InvalidInput("cursor and page are exclusive: follow next_cursor, or ask for a page number")
+        if isinstance(cursor, pages.AfterCursor) and filters.ranked:
+            raise InvalidInput("this cursor belongs to a list in date order, not to a search by relevance")
+        if isinstance(cursor, pages.OffsetCursor) and not filters.ranked:
+            raise InvalidInput("this cursor belongs to a search by relevance, not to a list in date order")
+        query, order = self._matching(filters, scope)
+        if _is_number(filters):
+            # The unique index answers alone: no count, the page is the total (0 or 1).
+            rows = self._appeals(query.order_by(*order).limit(2))
+            return AppealPage(rows, len(rows), False, None)
+        total, capped = self._count(query, exact=filters.exact_total)
+        if filters.ranked and total > pages.MAX_RANKED_DEPTH:
+            # Ranking a common word's every hit is seconds at a million; the best of its newest hits is bounded.
+            newest = query.with_only_columns(appeals.c.id).order_by(*date_order()).limit(pages.MAX_RANKED_DEPTH)
+            query = query.where(appeals.c.id.in_(newest.scalar_subquery()))
+        offset = (filters.page - 1) * filters.per_page
+        if isinstance(cursor, pages.AfterCursor):
+            query, offset = query.where(_after(cursor)), 0
+        elif isinstance(cursor, pages.OffsetCursor):
+            offset = cursor.offset
+        rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
+        items = rows[: filters.per_page]
+        return AppealPage(
+            items, total, capped, _next_cursor(filters, items, more=len(rows) > len(items), offset=offset)
+        )
+
+    def _appeals(self, query: Select[tuple[Appeal]]) -> list[Appeal]:
+        # The one selected entity is the row's scalar; the stubs type a one-entity Select's scalars as tuples.
+        return cast(list[Appeal], list(self._session.scalars(query)))
+
+    def _count(self, query: Select[tuple[Appeal]], *, exact: bool) -> tuple[int, bool]:
+        """Exact, or up to COUNT_CAP + 1 rows: a list of a million never counts more than the cap's index range."""
+        counted = query if exact else query.limit(pages.COUNT_CAP + 1)
+        found = int(self._session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
+        if exact or found <= pages.COUNT_CAP:
+            return found, False
+        return pages.COUNT_CAP, True
+
+    def _matching(self, filters: AppealFilter, scope: AppealScope) -> tuple[Select[tuple[Appeal]], Order]:
         query: Select[tuple[Appeal]] = select(Appeal)
         query = query.where(visible_in(scope))
         if filters.status:
@@ -102,23 +238,25 @@ class AppealRepository:
         if filters.agency_id:
             query = query.where(appeals.c.agency_id == filters.agency_id)
         if filters.overdue_at is not None:
-            open_statuses = [s.value for s in OPEN_STATUSES]
+            open_statuses = sorted(s.value for s in OPEN_STATUSES)  # as the partial index ix_appeals_overdue_keyset
             # A paused clock (the citizen is asked for details) is not overdue, as Appeal.is_overdue says.
             query = query.where(
                 appeals.c.due_at < filters.overdue_at,
                 appeals.c.status.in_(open_statuses),
                 appeals.c.clock_paused_at.is_(None),
             )
-        if filters.query:
-            # The person's text is matched literally: % and _ are characters to find, not LIKE wildcards.
-            pattern = f"%{_escape_like(filters.query)}%"
-            query = query.where(
-                or_(appeals.c.text_masked.ilike(pattern, escape="\\"), appeals.c.number == filters.query)
-            )
-        total = self._session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = query.order_by(appeals.c.created_at.desc(), appeals.c.id.desc())
-        page = page.offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
-        return list(self._session.scalars(page)), int(total)
+        if filters.slice is not None:
+            query = query.where(*slice_conditions(filters.slice, filters.measured_at or datetime.now(UTC)))
+        order = date_order()
+        if filters.query and filters.query.strip():
+            # Russian full-text search of the masked text, or the appeal's number (adapters/db/search).
+            dialect = self._session.get_bind().dialect.name
+            query, order = text_search(query, dialect, filters.query, by_date=filters.sort == "date")
+        return query, order
+
+    def highlights(self, query: str, appeal_ids: Collection[int], scope: AppealScope) -> dict[int, str]:
+        """The search hits marked in each listed appeal's masked text (safe HTML with <mark>)."""
+        return highlights(self._session, query, appeal_ids, visible_in(scope))
 
     def add_event(self, event: AppealEvent, *, flush: bool = False) -> AppealEvent:
         """With flush=True the event gets its id at once (it keys the notices that follow from it)."""

@@ -1,12 +1,15 @@
-"""Outbox events: written with the change they announce, claimed once by whoever dispatches them."""
+"""Outbox events: written with the change they announce, claimed once by whoever dispatches them.
+
+States, from the columns: pending (neither published nor done), published (handed to a broker, not done yet),
+done (`dispatched_at` set, no error) and parked (`dispatched_at` set with the error of its last failed run)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.tables.outbox import outbox
@@ -17,6 +20,22 @@ class OutboxEvent:
     id: int
     topic: str
     payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxCount:
+    state: str
+    topic: str
+    count: int
+
+
+_PARKED = and_(outbox.c.dispatched_at.is_not(None), outbox.c.last_error.is_not(None))
+_STATE = case(
+    (_PARKED, "parked"),
+    (outbox.c.dispatched_at.is_not(None), "done"),
+    (outbox.c.published_at.is_not(None), "published"),
+    else_="pending",
+)
 
 
 class OutboxRepository:
@@ -47,8 +66,59 @@ class OutboxRepository:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def claim(self, event_id: int, *, at: datetime) -> bool:
-        """True for exactly one caller, however many race for the same event."""
+        """Mark the event done. True for exactly one caller, however many race for the same event."""
         result = self._session.execute(
-            update(outbox).where(outbox.c.id == event_id, outbox.c.dispatched_at.is_(None)).values(dispatched_at=at)
+            update(outbox)
+            .where(outbox.c.id == event_id, outbox.c.dispatched_at.is_(None))
+            .values(dispatched_at=at, last_error=None)  # an error of an earlier, retried run no longer matters
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def get(self, event_id: int) -> tuple[OutboxEvent, bool] | None:
+        """The event and whether it is finished (done or parked): a broker's re-delivery of a finished one is
+        acknowledged without running its handler again."""
+        row = self._session.execute(select(outbox).where(outbox.c.id == event_id)).mappings().first()
+        if row is None:
+            return None
+        return OutboxEvent(row["id"], row["topic"], row["payload"]), row["dispatched_at"] is not None
+
+    def take_for_publishing(self, limit: int, *, republish_before: datetime) -> list[OutboxEvent]:
+        """Events to hand to the broker, locked so two relays never take the same rows (SKIP LOCKED): the
+        never-published, and those published before `republish_before` and still not done (a broker that lost
+        them, a worker killed between); the caller marks them published in the same transaction."""
+        query = (
+            select(outbox)
+            .where(
+                outbox.c.dispatched_at.is_(None),
+                or_(outbox.c.published_at.is_(None), outbox.c.published_at < republish_before),
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [OutboxEvent(r["id"], r["topic"], r["payload"]) for r in self._session.execute(query).mappings()]
+
+    def mark_published(self, event_ids: list[int], *, at: datetime) -> None:
+        self._session.execute(update(outbox).where(outbox.c.id.in_(event_ids)).values(published_at=at))
+
+    def counts(self) -> list[OutboxCount]:
+        """How many events are in each state, per topic."""
+        query = select(_STATE.label("state"), outbox.c.topic, func.count()).group_by(_STATE, outbox.c.topic)
+        return [OutboxCount(state, topic, int(n)) for state, topic, n in self._session.execute(query)]
+
+    def oldest_unfinished_age(self, now: datetime) -> timedelta | None:
+        """How long the oldest pending or published event has waited: the outbox lag."""
+        oldest = self._session.execute(
+            select(func.min(outbox.c.created_at)).where(outbox.c.dispatched_at.is_(None))
+        ).scalar_one()
+        return None if oldest is None else now - oldest
+
+    def replay(self, *, topic: str | None = None, event_id: int | None = None) -> int:
+        """Un-park events (all, one topic's, or one): they are pending again with a fresh count of attempts."""
+        query = update(outbox).where(_PARKED)
+        if topic is not None:
+            query = query.where(outbox.c.topic == topic)
+        if event_id is not None:
+            query = query.where(outbox.c.id == event_id)
+        result = self._session.execute(query.values(dispatched_at=None, published_at=None, attempts=0, last_error=None))
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from otklik.adapters.db.repositories.appeals import visible_in
+from otklik.adapters.db.repositories.appeals import MAX_ID, visible_in
 from otklik.adapters.db.tables.appeals import appeals
 from otklik.adapters.db.tables.workflow import answer_drafts, deadline_extensions, detail_requests
 from otklik.domain.access import AppealScope
@@ -75,6 +75,8 @@ class WorkflowRepository:
         return draft
 
     def draft(self, draft_id: int, *, lock: bool = False) -> AnswerDraft | None:
+        if not 1 <= draft_id <= MAX_ID:  # the column cannot hold it: no such draft (not a driver error)
+            return None
         query = select(answer_drafts).where(answer_drafts.c.id == draft_id)
         row = self._session.execute(query.with_for_update() if lock else query).mappings().first()
         return _draft(row) if row else None
@@ -106,6 +108,8 @@ class WorkflowRepository:
         return extension
 
     def extension(self, extension_id: int, *, lock: bool = False) -> Extension | None:
+        if not 1 <= extension_id <= MAX_ID:
+            return None
         query = select(deadline_extensions).where(deadline_extensions.c.id == extension_id)
         row = self._session.execute(query.with_for_update() if lock else query).mappings().first()
         return Extension(**row) if row else None

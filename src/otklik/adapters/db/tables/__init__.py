@@ -2,8 +2,10 @@
 
 from otklik.adapters.db.tables import (
     accounts,
+    analytics_rollup,
     appeals,
     channel_state,
+    incidents,
     messages,
     outbox,
     reference,
@@ -15,8 +17,10 @@ from otklik.adapters.db.tables import (
 
 __all__ = [
     "accounts",
+    "analytics_rollup",
     "appeals",
     "channel_state",
+    "incidents",
     "messages",
     "outbox",
     "reference",

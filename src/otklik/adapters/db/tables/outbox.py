@@ -12,7 +12,8 @@ outbox = Table(
     Column("topic", String(64), nullable=False),
     Column("payload", JsonColumn, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("dispatched_at", UtcDateTime),  # set by whoever claimed it; a broker relay or the in-process bus
+    Column("dispatched_at", UtcDateTime),  # done: set by whoever handled it (a broker's worker or the in-process bus)
+    Column("published_at", UtcDateTime),  # handed to the broker by the relay, not yet done (adapters/bus/relay.py)
     Column("attempts", Integer, nullable=False, default=0, server_default="0"),  # failed handler runs
     Column("last_error", Text),  # set with dispatched_at when the event was parked after too many failures
     Index("ix_outbox_pending", "dispatched_at", "id"),

@@ -1,0 +1,203 @@
+"""The production engine on the Kostroma evaluation sets: appeal, group, municipality, body, auto-routing.
+
+Run: .venv/bin/python bench/bench_kostroma.py [--sets dev,heldout,fresh] [--data bench/data/kostroma]
+                                              [--threshold T] [--curve-step 0.05]
+The engine is built as the service builds it (`build_understanding` with the production models and the settings'
+`auto_assign_threshold`, or `--threshold`). Every message runs the pipeline's understanding stages with its channel.
+Figures per set (prefix `dev_` / `heldout_`, and `fresh_` when `fresh.jsonl` — a second unseen-style set — is
+there), and the same split by channel style (`social` = vk, telegram;
+`letters` = portal, hotline, 112, e-mail):
+- appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
+- group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
+  said «not an appeal» (as when a moderator turns it into an appeal), so each stage is measured on its own;
+- auto_share: true appeals the pipeline would send to a body with no moderator (detected, routed, not flagged) /
+  true appeals; auto_precision: of everything auto-routed, the share with the right body AND the right group
+  (auto_precision_body_only: the right body, whatever the group);
+- the curve: for each threshold over the decision score (`otklik.nlp.calibration.decision_score`), coverage and
+  precision; the threshold of highest coverage at ≥ 0.90 precision on dev, and what it gives on held-out.
+Prints `name: value unit` lines. Labels come from the law and the region's structure (bench/data/kostroma/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from otklik.nlp.calibration import Scored, best_threshold, curve, decision_score, grid
+from otklik.nlp.factory import build_understanding
+from otklik.pipeline.components import Understanding
+from otklik.pipeline.context import PipelineContext
+from otklik.pipeline.runner import understanding_stages
+from otklik.reference.files import load_reference
+from otklik.settings import Settings
+
+DATA = Path(__file__).resolve().parent / "data" / "kostroma"
+SOCIAL = {"vk", "telegram"}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    channel: str
+    text: str
+    is_appeal: bool
+    group: str | None
+    municipality_id: str | None
+    agency_id: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    truth: Labelled
+    detected: bool
+    group: str | None
+    municipality_id: str | None
+    agency_id: str | None
+    score: float  # the decision score of the auto/moderator choice
+    needs_moderation: bool
+
+    @property
+    def auto_routed(self) -> bool:
+        return self.detected and self.agency_id is not None and not self.needs_moderation
+
+    @property
+    def routed_right(self) -> bool:
+        t = self.truth
+        return t.is_appeal and self.agency_id == t.agency_id and self.group == t.group
+
+
+def read_set(path: Path) -> list[Labelled]:
+    fields = {f.name for f in dataclasses.fields(Labelled)}
+    with path.open(encoding="utf-8") as handle:
+        return [
+            Labelled(**{k: v for k, v in json.loads(line).items() if k in fields}) for line in handle if line.strip()
+        ]
+
+
+def understand(engine: Understanding, message: Labelled) -> Outcome:
+    """The understanding stages; after a «not an appeal» the rest still runs, to measure each stage on its own."""
+    ctx = PipelineContext(raw_text=message.text, channel=message.channel)
+    detected = True
+    for stage in understanding_stages(engine):
+        stage(ctx)
+        if ctx.stopped and ctx.detection is not None:
+            detected = False
+            ctx.detection = dataclasses.replace(ctx.detection, is_appeal=True)
+            ctx.stopped = False
+    category, routing, location = ctx.category, ctx.routing, ctx.location
+    toxic = bool(ctx.detection and ctx.detection.toxic)
+    return Outcome(
+        message,
+        detected,
+        category.group if category else None,
+        location.municipality_id if location else None,
+        routing.agency_id if routing else None,
+        0.0
+        if toxic
+        else decision_score(category.confidence if category else None, routing.confidence if routing else None),
+        ctx.needs_moderation,
+    )
+
+
+def ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def report(prefix: str, outcomes: Sequence[Outcome]) -> None:
+    appeals = [o for o in outcomes if o.truth.is_appeal]
+    detected = [o for o in outcomes if o.detected]
+    true_positive = sum(o.truth.is_appeal for o in detected)
+    auto = [o for o in outcomes if o.auto_routed]
+    print(f"{prefix}_messages: {len(outcomes)} messages")
+    print(
+        f"{prefix}_appeal_accuracy: {ratio(sum(o.detected == o.truth.is_appeal for o in outcomes), len(outcomes)):.3f}"
+    )
+    print(f"{prefix}_appeal_precision: {ratio(true_positive, len(detected)):.3f}")
+    print(f"{prefix}_appeal_recall: {ratio(true_positive, len(appeals)):.3f}")
+    if not appeals:
+        return
+    print(f"{prefix}_group_accuracy: {ratio(sum(o.group == o.truth.group for o in appeals), len(appeals)):.3f}")
+    print(
+        f"{prefix}_municipality_accuracy: "
+        f"{ratio(sum(o.municipality_id == o.truth.municipality_id for o in appeals), len(appeals)):.3f}"
+    )
+    print(f"{prefix}_body_accuracy: {ratio(sum(o.agency_id == o.truth.agency_id for o in appeals), len(appeals)):.3f}")
+    print(f"{prefix}_auto_share: {ratio(sum(o.truth.is_appeal for o in auto), len(appeals)):.3f}")
+    print(f"{prefix}_auto_precision: {ratio(sum(o.routed_right for o in auto), len(auto)):.3f}")
+    body_right = sum(o.truth.is_appeal and o.agency_id == o.truth.agency_id for o in auto)
+    print(f"{prefix}_auto_precision_body_only: {ratio(body_right, len(auto)):.3f}")
+
+
+def scored(outcomes: Sequence[Outcome], body_only: bool = False) -> list[Scored]:
+    """The candidates for auto-routing: detected and routed; right = a true appeal with body and group right
+    (`body_only`: the body right, whatever the group)."""
+    return [
+        Scored(o.score, (o.truth.is_appeal and o.agency_id == o.truth.agency_id) if body_only else o.routed_right)
+        for o in outcomes
+        if o.detected and o.agency_id is not None
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sets", default=None, help="comma-separated (default: dev, heldout and fresh if present)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--threshold", type=float, default=None, help="auto_assign_threshold (default: settings)")
+    parser.add_argument("--curve-step", type=float, default=0.05)
+    args = parser.parse_args()
+    threshold = Settings().auto_assign_threshold if args.threshold is None else args.threshold
+    started = time.perf_counter()
+    engine = build_understanding(load_reference(), auto_assign_threshold=threshold)
+    print(f"engine_load_time: {time.perf_counter() - started:.1f} s")
+    print(f"auto_assign_threshold: {threshold:.2f} ratio")
+    results: dict[str, list[Outcome]] = {}
+    for name in chosen_sets(args.sets, args.data):
+        started = time.perf_counter()
+        outcomes = [understand(engine, m) for m in read_set(args.data / f"{name}.jsonl")]
+        results[name] = outcomes
+        report(name, outcomes)
+        report(f"{name}_social", [o for o in outcomes if o.truth.channel in SOCIAL])
+        report(f"{name}_letters", [o for o in outcomes if o.truth.channel not in SOCIAL])
+        print(f"{name}_time: {time.perf_counter() - started:.1f} s")
+    print_curves(results, grid(args.curve_step))
+
+
+def chosen_sets(sets: str | None, data: Path) -> list[str]:
+    """The sets named on the command line, or dev, heldout and — when it exists — fresh."""
+    if sets is not None:
+        return sets.split(",")
+    return ["dev", "heldout"] + (["fresh"] if (data / "fresh.jsonl").exists() else [])
+
+
+def print_curves(results: dict[str, list[Outcome]], thresholds: Sequence[float]) -> None:
+    """The strict curve (body and group right) and the body-only one; each with the dev-chosen threshold."""
+    for kind, body_only in (("", False), ("body_", True)):
+        points = {}
+        for name, outcomes in results.items():
+            appeals = sum(o.truth.is_appeal for o in outcomes)
+            points[name] = curve(scored(outcomes, body_only), appeals, thresholds)
+            for p in points[name]:
+                print(f"{name}_{kind}curve_t{p.threshold:.2f}: coverage {p.coverage:.3f} precision {p.precision:.3f}")
+        if "dev" not in points:
+            continue
+        best = best_threshold(points["dev"])
+        if best is None:
+            print(f"dev_{kind}best_threshold: none (precision 0.90 is not reached at any threshold)")
+            continue
+        print(f"dev_{kind}best_threshold: {best.threshold:.2f} ratio")
+        print(f"dev_{kind}best_coverage: {best.coverage:.3f} ratio")
+        print(f"dev_{kind}best_precision: {best.precision:.3f} ratio")
+        for name, curve_points in points.items():
+            if name != "dev":
+                there = next(p for p in curve_points if p.threshold == best.threshold)
+                print(f"{name}_{kind}at_dev_threshold_coverage: {there.coverage:.3f} ratio")
+                print(f"{name}_{kind}at_dev_threshold_precision: {there.precision:.3f} ratio")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The outbox relay: committed outbox rows to the broker, in batches, at least once.
+
+Each round takes up to `batch` unpublished rows (locked with SKIP LOCKED, so a second relay during a lease
+hand-over takes other rows), publishes them with confirms and marks them published in the same short transaction.
+A crash between publish and commit publishes those rows again: the workers' idempotent handlers absorb that."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import structlog
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+from otklik.adapters.bus.broker import event_message
+from otklik.services.context import ServiceContext
+
+log = structlog.get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        broker: RabbitmqBroker,
+        *,
+        batch: int = 500,
+        idle_seconds: float = 0.1,
+        republish_after: timedelta = timedelta(minutes=2),
+    ) -> None:
+        self._ctx = ctx
+        self._broker = broker
+        self._batch = batch
+        self._idle_seconds = idle_seconds
+        # Published but not done after this long: the broker lost it (or never had it): publish again.
+        self._republish_after = republish_after
+
+    def publish_once(self) -> int:
+        now = self._ctx.clock.now()
+        with self._ctx.uow() as uow:
+            events = uow.outbox.take_for_publishing(self._batch, republish_before=now - self._republish_after)
+            for event in events:
+                self._broker.enqueue(event_message(event.id))
+            if events:
+                uow.outbox.mark_published([event.id for event in events], at=now)
+                uow.commit()
+        return len(events)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                published = self.publish_once()
+            except Exception:  # the broker or the database is away: the rows stay pending and go next round
+                log.exception("relay.publish_failed")
+                stop.wait(1.0)
+                continue
+            if published < self._batch:
+                stop.wait(self._idle_seconds)

@@ -1,0 +1,64 @@
+"""`otklik worker`: consumes the broker's outbox events (understanding and registration), N threads per process.
+
+Run as many as the stream needs, on any machines that reach the database and the broker. Each also contends for
+the leader lease, so the schedulers keep running when the process that had them dies (workers/schedule.py)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import structlog
+import typer
+from dramatiq import Worker
+
+from otklik.adapters.bus.broker import EVENTS_QUEUE, BrokerBus
+from otklik.adapters.bus.consumer import declare_consumer
+from otklik.bootstrap import bootstrap
+from otklik.notify.registry import discover_senders
+from otklik.observability import configure_logging
+from otklik.services.handlers import HANDLERS
+from otklik.settings import load_settings
+from otklik.workers.schedule import run_scheduler
+
+log = structlog.get_logger(__name__)
+
+
+def worker(
+    concurrency: int = typer.Option(2, min=1, max=64, help="messages handled at once by this process (threads)"),
+    schedulers: bool = typer.Option(True, help="also contend for the leader lease and run the schedulers"),
+) -> None:
+    """Handle outbox events from the broker (OTKLIK_BROKER_URL) until SIGTERM or SIGINT."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    if not settings.broker_url:
+        typer.echo("otklik worker needs OTKLIK_BROKER_URL (e.g. amqp://guest:guest@127.0.0.1:5672/)", err=True)
+        raise typer.Exit(2)
+    ctx = bootstrap(settings)
+    assert isinstance(ctx.bus, BrokerBus)
+    declare_consumer(ctx.bus.broker, ctx, HANDLERS)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if schedulers:
+        senders = discover_senders(settings)
+        run_scheduler(ctx, lambda: senders, stop)
+    consumer = Worker(ctx.bus.broker, queues={EVENTS_QUEUE}, worker_threads=concurrency)
+    consumer.start()
+    log.info("worker.start", concurrency=concurrency, schedulers=schedulers, database=ctx.uow.ping())
+    try:
+        stop.wait()
+    finally:
+        # Graceful: in-flight messages finish and are acknowledged; prefetched ones go back to the queue.
+        consumer.stop()
+        ctx.bus.broker.close()
+        log.info("worker.stopped")
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        log.info("worker.signal", signal=signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
