@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Select, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.repositories.appeals import visible_in
@@ -68,6 +68,28 @@ class CandidateRow:
     incident_id: int | None
 
 
+def _candidate_select() -> Select[Any]:
+    """An appeal as the matcher sees it: its columns, its settlement's population, its incident if any."""
+    return select(
+        appeals.c.id,
+        appeals.c.created_at,
+        appeals.c.municipality_id,
+        appeals.c.group,
+        appeals.c.topic,
+        appeals.c.settlement_id,
+        settlements.c.population,
+        appeals.c.address,
+        appeals.c.lat,
+        appeals.c.lon,
+        appeals.c.text_masked,
+        incident_members.c.incident_id,
+    ).select_from(
+        appeals.outerjoin(settlements, settlements.c.id == appeals.c.settlement_id).outerjoin(
+            incident_members, incident_members.c.appeal_id == appeals.c.id
+        )
+    )
+
+
 class IncidentRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -77,25 +99,7 @@ class IncidentRepository:
     ) -> list[CandidateRow]:
         """Recent appeals of the same municipality that are still a live problem (not rejected), newest first."""
         query = (
-            select(
-                appeals.c.id,
-                appeals.c.created_at,
-                appeals.c.municipality_id,
-                appeals.c.group,
-                appeals.c.topic,
-                appeals.c.settlement_id,
-                settlements.c.population,
-                appeals.c.address,
-                appeals.c.lat,
-                appeals.c.lon,
-                appeals.c.text_masked,
-                incident_members.c.incident_id,
-            )
-            .select_from(
-                appeals.outerjoin(settlements, settlements.c.id == appeals.c.settlement_id).outerjoin(
-                    incident_members, incident_members.c.appeal_id == appeals.c.id
-                )
-            )
+            _candidate_select()
             .where(
                 appeals.c.municipality_id == municipality_id,
                 appeals.c.created_at >= since,
@@ -108,28 +112,7 @@ class IncidentRepository:
         return [CandidateRow(*tuple(row)) for row in self._session.execute(query)]
 
     def appeal_candidate(self, appeal_id: int) -> CandidateRow | None:
-        query = (
-            select(
-                appeals.c.id,
-                appeals.c.created_at,
-                appeals.c.municipality_id,
-                appeals.c.group,
-                appeals.c.topic,
-                appeals.c.settlement_id,
-                settlements.c.population,
-                appeals.c.address,
-                appeals.c.lat,
-                appeals.c.lon,
-                appeals.c.text_masked,
-                incident_members.c.incident_id,
-            )
-            .select_from(
-                appeals.outerjoin(settlements, settlements.c.id == appeals.c.settlement_id).outerjoin(
-                    incident_members, incident_members.c.appeal_id == appeals.c.id
-                )
-            )
-            .where(appeals.c.id == appeal_id)
-        )
+        query = _candidate_select().where(appeals.c.id == appeal_id)
         row = self._session.execute(query).first()
         return CandidateRow(*tuple(row)) if row else None
 
