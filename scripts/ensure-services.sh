@@ -26,6 +26,8 @@ command -v dovecot >/dev/null || missing+=(dovecot-imapd)
 command -v chromium >/dev/null || missing+=(chromium fonts-dejavu-core)
 # --- PDF reports: WeasyPrint lays out text with Pango (Debian libraries) and DejaVu fonts (Cyrillic)
 ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# WeasyPrint subsets embedded fonts with HarfBuzz; without the library it warns (an error under the suite's filters)
+ldconfig -p | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
