@@ -4,15 +4,15 @@ a service context built by the real bootstrap, an HTTP client and a live server 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from channels.loopback import serve  # tests/ is on sys.path: the shared loopback server
+from database_support import fresh_database
 from otklik.bootstrap import bootstrap
 from otklik.clock import SystemClock
 from otklik.observability import configure_logging
@@ -22,7 +22,6 @@ from otklik.settings import Settings
 from otklik.web.app import create_app
 from staff_support import StaffTeam
 
-PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Tables that hold what happens (not reference data): emptied before each test.
 configure_logging()  # the service's own log format in tests too (plain tracebacks, no local variables)
 
@@ -65,19 +64,8 @@ def pytest_report_header() -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for this test run: a new SQLite file, or a new PostgreSQL database dropped after."""
-    if os.environ.get("OTKLIK_TEST_DATABASE", "sqlite") != "postgresql":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'otklik.db'}"
-        return
-    name = f"otklik_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("otklik_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,36 +9,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
+from database_support import fresh_database
 from otklik.adapters.db.tables.reference import municipalities, settlements
 
 pytestmark = pytest.mark.db
 
-PG_ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PROCESSES = 4
 
 
 @pytest.fixture
 def empty_database(tmp_path: Path) -> Iterator[str]:
-    if os.environ.get("OTKLIK_TEST_DATABASE", "sqlite") != "postgresql":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"otklik_lock_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("otklik_lock", tmp_path) as url:
+        yield url
 
 
 def test_processes_started_together_migrate_and_seed_once(empty_database: str, tmp_path: Path) -> None:
