@@ -7,6 +7,7 @@ import structlog
 from otklik.adapters.bus.broker import BrokerBus, build_broker
 from otklik.adapters.bus.inprocess import InProcessBus
 from otklik.adapters.db.engine import build_engine
+from otklik.adapters.db.live_notify import PostgresLiveFanout
 from otklik.adapters.db.mappers import start_mappers
 from otklik.adapters.db.migrate import schema_lock, upgrade
 from otklik.adapters.db.uow import UnitOfWorkFactory
@@ -15,6 +16,7 @@ from otklik.nlp.factory import build_understanding
 from otklik.reference.files import load_deadline_policies, load_reference, load_working_hours
 from otklik.reference.production_calendar import russian_calendar
 from otklik.reference.region_area import RegionArea
+from otklik.services import live_feed
 from otklik.services.context import ServiceContext
 from otklik.services.handlers import HANDLERS
 from otklik.services.learning import load_correction_memory
@@ -49,5 +51,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, migrate: bool |
     )
     # With a broker the relay and `otklik worker` carry the events (docs/processes.md); without, this process does.
     ctx.bus = BrokerBus(build_broker(settings.broker_url)) if settings.broker_url else InProcessBus(ctx, HANDLERS)
+    if engine.dialect.name == "postgresql":  # live screens hear of what any process does (services/live_feed.py)
+        ctx.live = PostgresLiveFanout(engine, live_feed.FEED.publish)
     load_correction_memory(ctx)  # people's corrections act at once, before the models are retrained
     return ctx

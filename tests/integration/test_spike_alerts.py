@@ -78,7 +78,7 @@ def test_a_burst_raises_one_alert_pushed_to_that_municipality_s_moderators(
     _history(ctx, SHARYA)
     _history(ctx, GALICH)
     _burst(ctx, SHARYA, 14, ends=NOW)
-    with live_feed.subscribe() as feed:
+    with live_feed.subscribe(ctx) as feed:
         result = scan_spikes(ctx)
         event = feed.get(timeout=2)
     assert len(result.raised) == 1
@@ -191,7 +191,7 @@ def test_the_serve_job_scans_in_the_background(ctx: ServiceContext, clock: Froze
     _history(ctx, SHARYA)
     _burst(ctx, SHARYA, 14, ends=NOW)
     stop = threading.Event()
-    with live_feed.subscribe() as feed:
+    with live_feed.subscribe(ctx) as feed:
         job = spike_job(ctx, interval_seconds=0.05)
         worker = threading.Thread(target=job.run, args=(stop,), daemon=True)
         worker.start()

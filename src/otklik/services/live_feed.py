@@ -2,8 +2,9 @@
 
 Publishers are bus handlers running after a commit (any thread); subscribers are SSE responses (an event loop)
 or plain threads. Each subscriber has its own bounded buffer: a slow reader loses its oldest events, never
-slows a publisher down. Only this process's subscribers are reached — with several web processes behind a
-broker, the relay has to fan events out to each of them (docs/moderation.md)."""
+slows a publisher down. Events travel between processes through the context's `Fanout`: in the embedded
+single process it is this process's feed itself; on PostgreSQL it is NOTIFY/LISTEN (adapters/db/live_notify.py), so
+an appeal registered by `otklik worker` reaches a moderator whose stream is open in any `otklik serve`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from otklik.services.context import ServiceContext
@@ -110,30 +111,57 @@ class LiveFeed:
             return len(self._subscribers)
 
 
-# One feed per process: publishers (bus handlers) and readers (the SSE endpoint) meet here.
+# One feed per process: the fan-out delivers here, and readers (the SSE endpoint) subscribe here.
 FEED = LiveFeed()
 
 
-def publish(event: dict[str, Any]) -> None:
-    FEED.publish(event)
+class Fanout(Protocol):
+    """Carries a live event to the feed of every process that has readers, this one's included."""
+
+    @property
+    def reaches_other_processes(self) -> bool: ...
+
+    def send(self, event: dict[str, Any]) -> None: ...
+
+    def listen(self) -> None:
+        """Make sure this process receives what is sent from now on (called before a reader subscribes)."""
 
 
-def subscribe() -> AbstractContextManager[Subscription]:
-    """`with live_feed.subscribe() as subscription:` — unsubscribed when the block ends."""
+class LocalFanout:
+    """The embedded single process: sending is publishing to this process's feed."""
+
+    reaches_other_processes = False
+
+    def send(self, event: dict[str, Any]) -> None:
+        FEED.publish(event)
+
+    def listen(self) -> None:
+        return None
+
+
+def broadcast(ctx: ServiceContext, event: dict[str, Any]) -> None:
+    """Send `event` to every open live screen, in whichever process it is."""
+    ctx.live.send(event)
+
+
+def subscribe(ctx: ServiceContext) -> AbstractContextManager[Subscription]:
+    """`with live_feed.subscribe(ctx) as subscription:` — what is broadcast from now on, until the block ends."""
+    ctx.live.listen()
     return FEED.subscribe()
 
 
 def announce(ctx: ServiceContext, appeal_id: int, change: str) -> None:
     """What a live screen needs of a registered or changed appeal; the scope fields let each reader filter.
 
-    Called by the bus after the commit (services/handlers.py); nothing is read when nobody listens."""
-    if FEED.subscriber_count == 0:
+    Called by the bus after the commit (services/handlers.py); nothing is read when nobody can be listening."""
+    if FEED.subscriber_count == 0 and not ctx.live.reaches_other_processes:
         return
     with ctx.uow(readonly=True) as uow:
         appeal = uow.appeals.get(appeal_id)
     if appeal is None:
         return
-    publish(
+    broadcast(
+        ctx,
         {
             "change": change,
             "appeal_id": appeal_id,
@@ -143,5 +171,5 @@ def announce(ctx: ServiceContext, appeal_id: int, change: str) -> None:
             "municipality_id": appeal.municipality_id,
             "agency_id": appeal.agency_id,
             "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
-        }
+        },
     )

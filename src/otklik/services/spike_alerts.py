@@ -161,7 +161,8 @@ def _announce(ctx: ServiceContext, alert_id: int) -> None:
         alert = _repo(uow).get(alert_id, EVERYTHING)
     if alert is None:
         return
-    live_feed.publish(
+    live_feed.broadcast(
+        ctx,
         {
             "change": SPIKE_ALERT,
             "alert_id": alert.id,
@@ -169,7 +170,7 @@ def _announce(ctx: ServiceContext, alert_id: int) -> None:
             "municipality_id": alert.municipality_id,
             "agency_id": None,  # moderators' news: a body's people see the alert in /ui/alerts, not on the stream
             "status": None,
-        }
+        },
     )
 
 

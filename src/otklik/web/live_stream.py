@@ -11,23 +11,27 @@ from fastapi.responses import StreamingResponse
 
 from otklik.domain.access import Action, AppealScope, Principal, authorize, scope_of
 from otklik.services import live_feed
+from otklik.services.context import ServiceContext
 
 HEARTBEAT_SECONDS = 15.0  # a comment line keeps proxies from closing an idle stream
 # Then the browser's EventSource reconnects: the session or token is checked again, a closed tab frees its worker.
 STREAM_SECONDS = 300.0
 
 
-def scoped_event_stream(principal: Principal, *, seconds: float = STREAM_SECONDS) -> StreamingResponse:
+def scoped_event_stream(
+    ctx: ServiceContext, principal: Principal, *, seconds: float = STREAM_SECONDS
+) -> StreamingResponse:
     authorize(principal, Action.READ)
+    ctx.live.listen()  # here, in the endpoint's thread: the first LISTEN of a process must not block the event loop
     return StreamingResponse(
-        _events(scope_of(principal), seconds),
+        _events(ctx, scope_of(principal), seconds),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(scope: AppealScope, seconds: float) -> AsyncIterator[str]:
-    with live_feed.subscribe() as subscription:
+async def _events(ctx: ServiceContext, scope: AppealScope, seconds: float) -> AsyncIterator[str]:
+    with live_feed.subscribe(ctx) as subscription:
         yield "retry: 3000\n\n"  # subscribed: what happens from now on reaches this reader
         ends = time.monotonic() + seconds
         while time.monotonic() < ends:

@@ -120,10 +120,10 @@ def promote(message_id: RowIdPath, ctx: Ctx, principal: StaffPrincipal, body: Pr
 
 
 @router.get("/api/v1/moderation/stream")
-def stream(principal: StaffPrincipal) -> StreamingResponse:
+def stream(ctx: Ctx, principal: StaffPrincipal) -> StreamingResponse:
     """Server-sent events: each registered or changed appeal in the reader's scope as
     `data: {"appeal_id", "status", "municipality_id", …}`; a comment line every 15 s while it is quiet."""
-    return scoped_event_stream(principal)
+    return scoped_event_stream(ctx, principal)
 
 
 # --- the body's backlog ------------------------------------------------------------------------------------

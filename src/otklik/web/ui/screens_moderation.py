@@ -123,10 +123,10 @@ def queue(request: Request, ctx: Ctx, session: Session, tab: str = "queue", frag
 
 
 @router.get("/moderation/stream")
-def stream(session: Session) -> StreamingResponse:
+def stream(ctx: Ctx, session: Session) -> StreamingResponse:
     """The UI twin of /api/v1/moderation/stream on the cookie session: each registered or changed appeal in
     the person's scope as `data: {...}`, a comment line while it is quiet. The page then reloads its list."""
-    return scoped_event_stream(session.principal)
+    return scoped_event_stream(ctx, session.principal)
 
 
 # --- actions -----------------------------------------------------------------------------------------------
