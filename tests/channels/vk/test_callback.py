@@ -72,3 +72,41 @@ def test_malformed_and_unconfigured(vk_client: TestClient, settings: VkSettings)
     unconfigured = settings.model_copy(update={"confirmation": None})
     vk_client.app.dependency_overrides[vk_settings] = lambda: unconfigured  # type: ignore[attr-defined]
     assert vk_client.post(URL, json=sample("confirmation")).status_code == 404
+
+
+REFUSE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_messages() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$"
+        " LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION refuse_messages()",
+    ],
+}
+ALLOW = {
+    "sqlite": ["DROP TRIGGER refuse_messages"],
+    "postgresql": ["DROP TRIGGER refuse_messages ON messages", "DROP FUNCTION refuse_messages()"],
+}
+
+
+def _run(ctx: ServiceContext, statements: dict[str, list[str]]) -> None:
+    with ctx.uow.engine.begin() as connection:
+        for statement in statements[ctx.uow.engine.dialect.name]:
+            connection.exec_driver_sql(statement)
+
+
+def test_no_ok_before_the_message_is_stored_so_vk_sends_it_again(vk_client: TestClient, ctx: ServiceContext) -> None:
+    """VK never resends an event it was told «ok» for: when the write fails (here the database itself refuses it),
+    the answer is an error, and the event VK sends again becomes the appeal."""
+    event = sample("wall_reply_new")
+    _run(ctx, REFUSE)
+    try:
+        refused = vk_client.post(URL, json=event)
+    finally:
+        _run(ctx, ALLOW)
+    assert refused.status_code >= 500 and refused.text != "ok"
+    assert vk_client.get("/api/v1/appeals").json()["total"] == 0
+    again = vk_client.post(URL, json=event)
+    assert again.status_code == 200 and again.text == "ok"
+    assert vk_client.get("/api/v1/appeals").json()["total"] == 1

@@ -23,14 +23,3 @@ def ingest(ctx: ServiceContext, message: InboundMessage) -> MessageDecision | No
             return ingest(ctx, dataclasses.replace(message, lat=None, lon=None))
         log.warning("vk.message_refused", external_id=message.external_id, reason=error.reason)
         return None
-
-
-def ingest_quietly(ctx: ServiceContext, message: InboundMessage) -> None:
-    """For background tasks: the answer «ok» is long gone, so a failure can only be logged."""
-    try:
-        decision = ingest(ctx, message)
-    except Exception:
-        log.exception("vk.ingest_failed", external_id=message.external_id)
-        return
-    if decision is not None:
-        log.info("vk.ingested", external_id=message.external_id, outcome=decision.outcome.value)
