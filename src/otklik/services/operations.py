@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 import structlog
@@ -14,6 +15,7 @@ import structlog
 from otklik.adapters.db.repositories.deliveries import DeliveryCount
 from otklik.adapters.db.repositories.outbox import OutboxCount, OutboxFailures
 from otklik.services.context import ServiceContext
+from otklik.services.unit_of_work import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 OK = "ok"
@@ -76,16 +78,21 @@ class QueueReadings:
     broker_queues: Mapping[str, int] = field(default_factory=dict)  # empty without a broker, or when it is away
 
 
-def queue_readings(ctx: ServiceContext, broker: BrokerProbe | None) -> QueueReadings:
-    """A few indexed queries in one read-only transaction, and the broker's queue depths when it has one."""
-    with ctx.uow(readonly=True) as uow:
-        lag = uow.outbox.oldest_unfinished_age(ctx.clock.now())
-        readings = QueueReadings(
-            outbox=uow.outbox.unfinished_counts(),
-            outbox_failures=uow.outbox.failures(),
+def database_readings(uow: UnitOfWorkFactory, now: datetime) -> QueueReadings:
+    """A few indexed queries in one read-only transaction: what one uncached scrape costs."""
+    with uow(readonly=True) as work:
+        lag = work.outbox.oldest_unfinished_age(now)
+        return QueueReadings(
+            outbox=work.outbox.unfinished_counts(),
+            outbox_failures=work.outbox.failures(),
             outbox_lag_seconds=0.0 if lag is None else max(lag.total_seconds(), 0.0),
-            deliveries=uow.deliveries.backlog_counts(),
+            deliveries=work.deliveries.backlog_counts(),
         )
+
+
+def queue_readings(ctx: ServiceContext, broker: BrokerProbe | None) -> QueueReadings:
+    """The database's readings and, when there is a broker, its queue depths."""
+    readings = database_readings(ctx.uow, ctx.clock.now())
     if broker is None:
         return readings
     try:
