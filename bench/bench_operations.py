@@ -55,7 +55,15 @@ def fill_outbox(uow: UnitOfWorkFactory, finished: int) -> None:
     rows = []
     for n in range(finished + 1_300):
         topic = TOPICS[n % len(TOPICS)]
-        row = {"topic": topic, "payload": {"n": n}, "created_at": now - timedelta(seconds=60), "attempts": 0}
+        row = {
+            "topic": topic,
+            "payload": {"n": n},
+            "created_at": now - timedelta(seconds=60),
+            "attempts": 0,
+            "dispatched_at": None,
+            "published_at": None,
+            "last_error": None,
+        }
         if n < finished:
             row |= {"dispatched_at": now}
         elif n < finished + 100:
