@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from otklik.adapters.db.tables.send_limits import send_limits
 
 _UNIX_EPOCH_JULIAN_DAY = 2440587.5
+# A refusal never says «wait 0»: a caller that sleeps what it is told must not spin when the clocks round to zero.
+MIN_WAIT_SECONDS = 0.001
 
 
 def database_now(dialect: str) -> ColumnElement[float]:
@@ -36,18 +38,15 @@ class SendLimitRepository:
             # No wait for the disk at commit: a take lost in a crash of the database only frees one send, and the
             # flush was most of a take's time (bench/bench_operations.py). Other processes see it at once all the same.
             self._session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        granted = self._take(channel, rate_per_second, burst)
-        if granted:
+        if self._take(channel, rate_per_second, burst):
             return 0.0
         wait = self._wait(channel, rate_per_second, burst)
-        if wait is None:  # the channel's first send: create its row (full bucket) and try once more
+        if wait is None:  # the channel's first send: create its row (a full bucket) and try once more
             self._create(channel, rate_per_second, burst)
-            return (
-                0.0
-                if self._take(channel, rate_per_second, burst)
-                else self._wait(channel, rate_per_second, burst) or 0.0
-            )
-        return wait
+            if self._take(channel, rate_per_second, burst):
+                return 0.0
+            wait = self._wait(channel, rate_per_second, burst)
+        return wait if wait is not None else MIN_WAIT_SECONDS
 
     def _take(self, channel: str, rate: float, burst: float) -> bool:
         now = database_now(self._dialect)
@@ -69,8 +68,7 @@ class SendLimitRepository:
         wait = self._session.execute(
             select(send_limits.c.free_at - (burst - 1.0) / rate - now).where(send_limits.c.channel == channel)
         ).scalar_one_or_none()
-        # A tiny floor: a caller that sleeps `wait` must not spin when the clocks round to zero.
-        return None if wait is None else max(float(wait), 0.001)
+        return None if wait is None else max(float(wait), MIN_WAIT_SECONDS)
 
     def _create(self, channel: str, rate: float, burst: float) -> None:
         insert_fn = pg_insert if self._dialect == "postgresql" else sqlite_insert
