@@ -4,20 +4,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every runtime and dev dependency pinned with its hashes (pip-tools, docs/decisions.md); `make lock` rewrites it.
+LOCK := requirements.lock
 
 .DEFAULT_GOAL := help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml frontend/package-lock.json
+$(STAMP): $(LOCK) pyproject.toml frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	npm ci --prefix frontend --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install Otklik with its development tools
+install: $(STAMP) ## create .venv and install Otklik with its development tools, exactly as requirements.lock pins them
+
+lock: ## rewrite requirements.lock from pyproject.toml (after adding or changing a dependency), then `make install`
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 run: $(STAMP) ## start the service with the Kostroma reference data and a demo stream (SQLite)
 	$(BIN)/otklik serve --demo
@@ -38,4 +47,4 @@ test: $(STAMP) services lint ## every test: the whole suite on SQLite, the datab
 bench: $(STAMP) ## benchmarks, each printing `name: value unit` lines
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-.PHONY: help install run lint services test bench
+.PHONY: help install lock run lint services test bench

@@ -10,7 +10,7 @@ import structlog
 
 from otklik.adapters.db.repositories.deliveries import Delivery
 from otklik.domain.events import AppealEvent, EventType
-from otklik.notify.rate_limit import TokenBucket
+from otklik.notify.rate_limit import SendLimiter, SharedSendLimits
 from otklik.notify.sender import ChannelSender, DeliveryError, OutboundNotice, TransientDeliveryError
 from otklik.services.context import ServiceContext
 
@@ -21,7 +21,10 @@ class DeliveryWorker:
     def __init__(self, ctx: ServiceContext, senders: Mapping[str, ChannelSender], *, batch: int = 50) -> None:
         self._ctx = ctx
         self._senders = dict(senders)
-        self._buckets = {name: TokenBucket(s.rate_per_second) for name, s in self._senders.items()}
+        # Shared with every other process's delivery worker through the database (notify/rate_limit.py).
+        self._limits: SendLimiter = SharedSendLimits(
+            ctx.uow, {name: sender.rate_per_second for name, sender in self._senders.items()}
+        )
         self._batch = batch
 
     def run(self, stop: threading.Event, interval: float = 1.0) -> None:
@@ -66,10 +69,13 @@ class DeliveryWorker:
         with self._ctx.uow(readonly=True) as uow:
             due = uow.deliveries.due(self._ctx.clock.now(), self._batch)
         attempted = 0
+        held_back: set[str] = set()  # a channel over its rate is not asked again in this round
         for delivery in due:
-            bucket = self._buckets.get(delivery.channel)
-            if bucket is not None and bucket.try_take() > 0:
-                continue  # over the channel's rate: it stays due for the next round
+            if delivery.channel in held_back:
+                continue
+            if self._limits.try_take(delivery.channel) > 0:
+                held_back.add(delivery.channel)  # over the channel's rate: it stays due for the next round
+                continue
             if self._deliver(delivery):
                 attempted += 1
         return attempted

@@ -13,11 +13,14 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import make_asgi_app
 
 from otklik import __version__
+from otklik.adapters.broker_probe import AmqpProbe
 from otklik.channels.discovery import channel_modules
 from otklik.channels.portal import pages as portal_pages
 from otklik.observability import REQUEST_SECONDS
 from otklik.services.context import ServiceContext
+from otklik.services.operations import BrokerProbe, queue_readings
 from otklik.web.limits import install_request_guards
+from otklik.web.metrics import metrics_registry
 from otklik.web.openapi_contract import describe_problems
 from otklik.web.problems import install_problem_handlers
 from otklik.web.routers import (
@@ -68,6 +71,8 @@ def create_app(ctx: ServiceContext) -> FastAPI:
         description="Единая система обращений граждан Центра управления регионом",
     )
     app.state.ctx = ctx
+    broker: BrokerProbe | None = AmqpProbe(ctx.settings.broker_url) if ctx.settings.broker_url else None
+    app.state.broker_probe = broker  # /readyz and /metrics ask the broker itself, not the bus
     install_problem_handlers(app)
     install_ui_error_pages(app)  # after the problem handlers: /ui pages get HTML, the rest problem+json
     for router in (
@@ -110,7 +115,8 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     for router in channel_routers():
         app.include_router(router)
     app.include_router(portal_pages.router)  # the citizens' pages at /portal/ (HTML over the portal API)
-    app.mount("/metrics", make_asgi_app())
+    # Open like /healthz: counts and ages only, nothing personal (docs/processes.md, «Operations»).
+    app.mount("/metrics", make_asgi_app(registry=metrics_registry(lambda: queue_readings(ctx, broker))))
 
     @app.middleware("http")
     async def _timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,17 @@ class Delivery:
     sent_at: datetime | None
     created_at: datetime
     claimed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryCount:
+    channel: str
+    status: str
+    count: int
+
+
+# What is not finished (waiting, being sent) and what will never be (dead letters); `sent` grows for ever.
+BACKLOG_STATUSES = ("pending", "sending", "dead")
 
 
 class DeliveryRepository:
@@ -123,3 +134,12 @@ class DeliveryRepository:
 
     def _set(self, delivery_id: int, **values: Any) -> None:
         self._session.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))
+
+    def backlog_counts(self) -> list[DeliveryCount]:
+        """Deliveries per channel in each status of `BACKLOG_STATUSES` (read through the `ix_deliveries_due` index)."""
+        query = (
+            select(deliveries.c.channel, deliveries.c.status, func.count())
+            .where(deliveries.c.status.in_(BACKLOG_STATUSES))
+            .group_by(deliveries.c.channel, deliveries.c.status)
+        )
+        return [DeliveryCount(channel, status, int(n)) for channel, status, n in self._session.execute(query)]

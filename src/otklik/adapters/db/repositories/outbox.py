@@ -29,6 +29,13 @@ class OutboxCount:
     count: int
 
 
+@dataclass(frozen=True)
+class OutboxFailures:
+    topic: str
+    failed_runs: int  # failed handler runs recorded on the rows (a replay starts them afresh)
+    parked: int
+
+
 _PARKED = and_(outbox.c.dispatched_at.is_not(None), outbox.c.last_error.is_not(None))
 _STATE = case(
     (_PARKED, "parked"),
@@ -105,6 +112,27 @@ class OutboxRepository:
         """How many events are in each state, per topic."""
         query = select(_STATE.label("state"), outbox.c.topic, func.count()).group_by(_STATE, outbox.c.topic)
         return [OutboxCount(state, topic, int(n)) for state, topic, n in self._session.execute(query)]
+
+    def unfinished_counts(self) -> list[OutboxCount]:
+        """Pending and published events per topic: the part of `counts` that stays cheap on a large table (the
+        unfinished are few and indexed, the finished are not read)."""
+        query = (
+            select(_STATE.label("state"), outbox.c.topic, func.count())
+            .where(outbox.c.dispatched_at.is_(None))
+            .group_by(_STATE, outbox.c.topic)
+        )
+        return [OutboxCount(state, topic, int(n)) for state, topic, n in self._session.execute(query)]
+
+    def failures(self) -> list[OutboxFailures]:
+        """Per topic, the failed handler runs and the parked events, read from the rows that ever failed only
+        (the partial index `ix_outbox_failed`)."""
+        parked = func.sum(case((_PARKED, 1), else_=0))
+        query = (
+            select(outbox.c.topic, func.sum(outbox.c.attempts), parked)
+            .where(outbox.c.attempts > 0)
+            .group_by(outbox.c.topic)
+        )
+        return [OutboxFailures(topic, int(runs), int(n)) for topic, runs, n in self._session.execute(query)]
 
     def oldest_unfinished_age(self, now: datetime) -> timedelta | None:
         """How long the oldest pending or published event has waited: the outbox lag."""

@@ -1,6 +1,6 @@
 """The outbox: events written in the same transaction as the change, and deliveries back to channels."""
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, text
 
 from otklik.adapters.db.metadata import metadata
 from otklik.adapters.db.types import JsonColumn, UtcDateTime
@@ -17,6 +17,8 @@ outbox = Table(
     Column("attempts", Integer, nullable=False, default=0, server_default="0"),  # failed handler runs
     Column("last_error", Text),  # set with dispatched_at when the event was parked after too many failures
     Index("ix_outbox_pending", "dispatched_at", "id"),
+    # The events that ever failed: the handler-failure metric reads these only (migration 0014_send_limits).
+    Index("ix_outbox_failed", "topic", postgresql_where=text("attempts > 0"), sqlite_where=text("attempts > 0")),
 )
 
 deliveries = Table(
