@@ -22,6 +22,7 @@ from typing import Any
 from otklik.domain.analysis import LocationGuess
 from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
 from otklik.domain.reference import ReferenceData
+from otklik.nlp.triggers import TriggerIndex
 
 ROAD_GROUPS = frozenset(
     {"Дороги", "Общественный транспорт", "Благоустройство", "Безопасность", "Строительство и архитектура"}
@@ -74,10 +75,14 @@ class OwnershipRule:
     def applies(self, group: str | None) -> bool:
         return not self.groups or (group is not None and group in self.groups)
 
-    def search(self, folded: str) -> tuple[int, int] | None:
-        """The span of the matched object; a pattern with a group «m» marks the object inside a wider match."""
-        if self.triggers is not None and not any(t in folded for t in self.triggers):
-            return None  # none of the literals every match starts with is in the text: the regex cannot match
+    def search(self, folded: str, present: frozenset[str] | None = None) -> tuple[int, int] | None:
+        """The span of the matched object; a pattern with a group «m» marks the object inside a wider match.
+        `present`: the trigger literals found in the text at once (`TriggerIndex`), else each is tested here."""
+        if self.triggers is not None:
+            if present is None:
+                present = frozenset(t for t in self.triggers if t in folded)
+            if present.isdisjoint(self.triggers):
+                return None  # none of the literals every match contains is in the text: the regex cannot match
         hit = self.pattern.search(folded)
         if hit is None:
             return None
@@ -117,29 +122,41 @@ def _keys(name: str) -> set[str]:
 
 
 def leading_literals(pattern: str) -> tuple[str, ...] | None:
-    """Literal starts one of which every match of the pattern begins with («тариф», «мусор», …), or None when a
-    branch starts with no literal. A substring test on them skips most regex searches (the speed budget)."""
-    found = _literals(list(_parser.parse(pattern)))
+    """Literals one of which every match of the pattern contains («тариф», «мусор», …), or None when a branch has
+    no literal it must contain. A substring test on them skips most regex searches (the speed budget)."""
+    found = _required(list(_parser.parse(pattern)))
     return tuple(sorted(found)) if found else None
 
 
-def _literals(items: list[tuple[Any, Any]]) -> set[str] | None:
-    prefix = ""
+_SKIPPED = (_const.AT, _const.ASSERT, _const.ASSERT_NOT)  # \b, ^, look-arounds: they consume nothing
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """One literal every match of the sequence contains: its longest run of plain characters; without one, the
+    literals of its first branch or group (every alternative must have one). `^(?!…).*?(?P<m>свет…|…)` and
+    «число + маршрут» have theirs too, not only patterns that start with a letter."""
+    runs: list[str] = []
+    current = ""
     for op, value in items:
         if op is _const.LITERAL:
-            prefix += chr(value)
+            current += chr(value)
             continue
-        if prefix:
-            break
-        if op in (_const.AT, _const.ASSERT, _const.ASSERT_NOT):
-            continue  # \b, look-behinds: they consume nothing
+        if current:
+            runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    if runs:
+        return {max(runs, key=len)}
+    for op, value in items:
+        if op in _SKIPPED:
+            continue
         if op is _const.BRANCH:
-            branches = [_literals(list(branch)) for branch in value[1]]
+            branches = [_required(list(branch)) for branch in value[1]]
             return set().union(*branches) if all(branches) else None  # type: ignore[arg-type]
         if op is _const.SUBPATTERN:
-            return _literals(list(value[-1]))
-        return None
-    return {prefix} if prefix else None
+            return _required(list(value[-1]))
+    return None
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -250,6 +267,7 @@ class OwnershipEvidence:
         self._roads = tuple(roads)
         self._rules = tuple(rules)
         self._institutions = tuple(institutions)
+        self._triggers = TriggerIndex([r.triggers for r in (*self._rules, *self._institutions)])
         self._towns: dict[str, set[str]] = {}  # district centres and towns: name keys → their municipalities
         for name, municipality_id in places:
             for key in _keys(fold(name)) | _keys(fold(name).split("-")[0]):
@@ -298,8 +316,9 @@ class OwnershipEvidence:
             )
             if found is not None:
                 return found
+        present = self._triggers.present(folded)
         for rule in self._chain(group, in_road_group and _ROAD_DEFECT.search(folded) is not None):
-            span = rule.search(folded)
+            span = rule.search(folded, present)
             if span is not None:
                 return Evidence(rule.agency_label, rule.explanation, text[span[0] : span[1]], 0.8)
         return None
