@@ -35,8 +35,15 @@ _CONNECTOR = re.compile(r"^\s*(?:[-—–]+|до|и|в|во|на|через)\s*$
 _WORD = re.compile(r"[а-я]+(?:-[а-я]+)*")
 _ROAD_WORD = re.compile(r"дорог\w*|трасс\w*|шоссе|автодорог\w*|участ(?:ок|ке|ка) дорог")
 # «дорога на Шунгу», «трасса до Макарьева»; not «в»: «яма на дороге в Шарье» is in the town
-_ROAD_TO = re.compile(r"(?:дорог\w*|трасс\w*|автодорог\w*)\s+(?:на|до|из|от|между)\s+([а-я][а-я-]+)")
+_ROAD_TO = re.compile(
+    r"(?:дорог\w*|трасс\w*|автодорог\w*)\s+(?:на|до|из|от|между)\s+([а-я][а-я-]+)(?:\s+([а-я][а-я-]+))?"
+)
 _DASHED = re.compile(r"(?<![\w-])([а-я][а-я-]*[а-я])\s*[—–]\s*([а-я][а-я-]*[а-я])|(?<![\w-])([а-я]+)\s+-\s+([а-я]+)")
+_BUS = re.compile(r"автобус\w*|маршрутк\w*|\bрейс\w*")
+_SCHOOL_BUS = re.compile(r"школьн\w* автобус\w*|автобус\w*\W+(?:\w+\W+){0,3}?(?:в|до|из) школ\w*")
+# «автобус в Буй», «до Галича рейс»: a destination after a preposition; «в город» — the district's centre
+_TO_PLACE = re.compile(r"(?:\bв|\bдо|\bна|\bиз|\bот)\s+([а-я][а-я-]+)")
+_TO_TOWN = re.compile(r"(?:\bв|\bдо|\bиз)\s+город\w*")
 _ROAD_DEFECT = re.compile(
     r"\bям\w*|асфальт\w*|тротуар\w*|коле[яи]\w*|обочин\w*|разметк\w*|светофор\w*|гололед\w*|парковк\w*"
 )
@@ -99,6 +106,7 @@ class RegionalRoad:
     name_pattern: re.Pattern[str] | None
 
 
+_BUS_REASON = "«{match}» — автобус в другой муниципалитет: межмуниципальный маршрут → {agency}"
 _BETWEEN_REASON = "«{match}» — дорога между населёнными пунктами, региональная или межмуниципальная → {agency}"
 
 
@@ -263,6 +271,8 @@ class OwnershipEvidence:
         institutions: Sequence[OwnershipRule],
         places: Iterable[tuple[str, str]],
         settlements: Iterable[tuple[str, str]] = (),
+        centre_elsewhere: Iterable[str] = (),
+        seats: Iterable[tuple[str, str]] = (),
     ) -> None:
         self._roads = tuple(roads)
         self._rules = tuple(rules)
@@ -276,6 +286,13 @@ class OwnershipEvidence:
         for name, municipality_id in settlements:
             for key in _keys(fold(name)):
                 self._settlements.setdefault(key, set()).add(municipality_id)
+        # districts whose centre town is a municipality of its own (Костромской → Кострома, Буйский → Буй)
+        self._centre_elsewhere: frozenset[str] = frozenset(centre_elsewhere)
+        # towns and district centres → the municipality they lie in (Кострома is the city's, not the district's)
+        self._seats: dict[str, set[str]] = {}
+        for name, municipality_id in seats:
+            for key in _keys(fold(name)) | _keys(fold(name).split("-")[0]):
+                self._seats.setdefault(key, set()).add(municipality_id)
 
     @classmethod
     def from_data(cls, directory: Path, reference: ReferenceData) -> OwnershipEvidence:
@@ -299,7 +316,12 @@ class OwnershipEvidence:
         for road in roads:
             if road.agency_id not in known:
                 raise ValueError(f"regional_roads.csv, «{road.name}»: unknown agency {road.agency_id!r}")
-        return cls(roads, rules, institutions, places, [(x.name, x.municipality_id) for x in reference.settlements])
+        towns = {s.name: s.municipality_id for s in reference.settlements if s.type in ("г", "пгт")}
+        elsewhere = [m.id for m in reference.municipalities if m.centre in towns and towns[m.centre] != m.id]
+        seats = [(m.centre, towns.get(m.centre, m.id)) for m in reference.municipalities if m.centre]
+        seats += list(towns.items())
+        settlements = [(x.name, x.municipality_id) for x in reference.settlements]
+        return cls(roads, rules, institutions, places, settlements, elsewhere, seats)
 
     def find(self, text: str, group: str | None, location: LocationGuess) -> Evidence | None:
         """The first evidence in order: a listed road, the locator's road, a road between named settlements or
@@ -313,6 +335,7 @@ class OwnershipEvidence:
                 or self._located_road(location)
                 or self._road_between(folded)
                 or self._intermunicipal(folded)
+                or self._bus_to_other_municipality(folded, location)
             )
             if found is not None:
                 return found
@@ -340,8 +363,12 @@ class OwnershipEvidence:
         if not _ROAD_WORD.search(folded):
             return None
         for hit in _ROAD_TO.finditer(folded):
-            if self._settlement(hit.group(1)):
+            # «дорога на Чистые Боры»: a two-word name first, then the first word alone («дорога на Шунгу разбита»)
+            two = f"{hit.group(1)} {hit.group(2)}" if hit.group(2) else None
+            if two is not None and self._settlement(two):
                 return Evidence(TRANSPORT, _BETWEEN_REASON, hit.group(0), 0.8)
+            if self._settlement(hit.group(1)):
+                return Evidence(TRANSPORT, _BETWEEN_REASON, hit.group(0)[: hit.end(1) - hit.start()], 0.8)
         for hit in _DASHED.finditer(folded):
             a, b = (hit.group(1), hit.group(2)) if hit.group(1) else (hit.group(3), hit.group(4))
             if a != b and self._settlement(a) and self._settlement(b):
@@ -376,6 +403,20 @@ class OwnershipEvidence:
         if isinstance(road, str) and road.strip():
             return Evidence(TRANSPORT, "«{match}» — дорога между населёнными пунктами → {agency}", road, 0.8)
         return None
+
+    def _bus_to_other_municipality(self, folded: str, location: LocationGuess) -> Evidence | None:
+        """A bus from the message's municipality to a town of another one («из Ножкино автобус в Галич»), or «в
+        город» from a district whose centre town is a municipality of its own: a route between two municipalities,
+        which the region organises (220-ФЗ). A school bus stays the district's."""
+        here = location.municipality_id
+        if here is None or not _BUS.search(folded) or _SCHOOL_BUS.search(folded):
+            return None
+        for hit in _TO_PLACE.finditer(folded):
+            found = _lookup(self._seats, hit.group(1))
+            if found and here not in found:
+                return Evidence(TRANSPORT, _BUS_REASON, hit.group(0), 0.75)
+        town = _TO_TOWN.search(folded) if here in self._centre_elsewhere else None
+        return Evidence(TRANSPORT, _BUS_REASON, town.group(0), 0.7) if town is not None else None
 
     def _intermunicipal(self, folded: str) -> Evidence | None:
         if not _ROAD_CONTEXT.search(folded):
