@@ -1,12 +1,12 @@
 """The production engine on the Kostroma evaluation sets: appeal, group, municipality, body, auto-routing.
 
-Run: .venv/bin/python bench/bench_kostroma.py [--sets dev,heldout,fresh] [--data bench/data/kostroma]
+Run: .venv/bin/python bench/bench_kostroma.py [--sets dev,heldout,fresh,unseen] [--data bench/data/kostroma]
                                               [--threshold T] [--curve-step 0.05]
 The engine is built as the service builds it (`build_understanding` with the production models and the settings'
 `auto_assign_threshold`, or `--threshold`). Every message runs the pipeline's understanding stages with its channel.
-Figures per set (prefix `dev_` / `heldout_`, and `fresh_` when `fresh.jsonl` — a second unseen-style set — is
-there), and the same split by channel style (`social` = vk, telegram;
-`letters` = portal, hotline, 112, e-mail):
+Figures per set (prefix `dev_` / `heldout_`, `fresh_` when `fresh.jsonl` — a second unseen-style set — is there,
+and `unseen_` for `unseen.jsonl`, the last never-tuned-to set), and the same split by channel style (`social` = vk,
+telegram; `letters` = portal, hotline, 112, e-mail):
 - appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
 - group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
   said «not an appeal» (as when a moderator turns it into an appeal), so each stage is measured on its own;
@@ -145,7 +145,7 @@ def scored(outcomes: Sequence[Outcome], body_only: bool = False) -> list[Scored]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default=None, help="comma-separated (default: dev, heldout and fresh if present)")
+    parser.add_argument("--sets", default=None, help="comma-separated (default: dev, heldout, fresh, unseen)")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--threshold", type=float, default=None, help="auto_assign_threshold (default: settings)")
     parser.add_argument("--curve-step", type=float, default=0.05)
@@ -168,10 +168,10 @@ def main() -> None:
 
 
 def chosen_sets(sets: str | None, data: Path) -> list[str]:
-    """The sets named on the command line, or dev, heldout and — when it exists — fresh."""
+    """The sets named on the command line, or dev, heldout and — when they exist — fresh and unseen."""
     if sets is not None:
         return sets.split(",")
-    return ["dev", "heldout"] + (["fresh"] if (data / "fresh.jsonl").exists() else [])
+    return ["dev", "heldout"] + [name for name in ("fresh", "unseen") if (data / f"{name}.jsonl").exists()]
 
 
 def print_curves(results: dict[str, list[Outcome]], thresholds: Sequence[float]) -> None:

@@ -6,11 +6,14 @@ import hashlib
 from pathlib import Path
 
 from otklik.domain.reference import ReferenceData
-from otklik.nlp.corpora import obscenity_roots, urgency_patterns
+from otklik.nlp.corpora import nlp_dir, obscenity_roots, urgency_patterns
 from otklik.nlp.correction_memory import CorrectionMemory
 from otklik.nlp.detector import APPEAL_THRESHOLD, ModelAppealDetector
 from otklik.nlp.gazetteer import Gazetteer
 from otklik.nlp.gazetteer import data_fingerprint as gazetteer_fingerprint
+from otklik.nlp.group_placement import DATA_FILE as PLACEMENT_FILE
+from otklik.nlp.group_placement import GroupPlacement
+from otklik.nlp.group_placement import load_rules as load_placement_rules
 from otklik.nlp.locator import GazetteerLocator
 from otklik.nlp.model_store import load_or_build, model_dir, production_models
 from otklik.nlp.models import ENGINE_VERSION, EngineModels
@@ -40,6 +43,12 @@ def cached_gazetteer(reference: ReferenceData, directory: Path | None = None) ->
     return gazetteer
 
 
+def group_placement(reference: ReferenceData) -> GroupPlacement:
+    """The rubricator's placement rules (data/nlp/group_placement.csv), checked against its groups."""
+    groups = [g.name for g in reference.rubricator.groups]
+    return GroupPlacement(load_placement_rules(nlp_dir() / PLACEMENT_FILE, groups))
+
+
 def build_understanding(
     reference: ReferenceData,
     *,
@@ -56,7 +65,12 @@ def build_understanding(
         normalizer=TextNormalizer(),
         detector=ModelAppealDetector(models.featurizer, models.appeal, toxicity, appeal_threshold),
         classifier=RubricatorClassifier(
-            models.featurizer, models.groups, models.topics, reference.rubricator, memory=memory
+            models.featurizer,
+            models.groups,
+            models.topics,
+            reference.rubricator,
+            memory=memory,
+            placement=group_placement(reference),
         ),
         priority=UrgencyAssessor(reference, urgency_patterns()),
         locator=GazetteerLocator(reference, cached_gazetteer(reference, model_dir)),

@@ -22,6 +22,7 @@ from typing import Any
 from otklik.domain.analysis import LocationGuess
 from otklik.domain.competence import MUNICIPAL_ADMINISTRATION
 from otklik.domain.reference import ReferenceData
+from otklik.nlp.triggers import TriggerIndex
 
 ROAD_GROUPS = frozenset(
     {"Дороги", "Общественный транспорт", "Благоустройство", "Безопасность", "Строительство и архитектура"}
@@ -34,8 +35,15 @@ _CONNECTOR = re.compile(r"^\s*(?:[-—–]+|до|и|в|во|на|через)\s*$
 _WORD = re.compile(r"[а-я]+(?:-[а-я]+)*")
 _ROAD_WORD = re.compile(r"дорог\w*|трасс\w*|шоссе|автодорог\w*|участ(?:ок|ке|ка) дорог")
 # «дорога на Шунгу», «трасса до Макарьева»; not «в»: «яма на дороге в Шарье» is in the town
-_ROAD_TO = re.compile(r"(?:дорог\w*|трасс\w*|автодорог\w*)\s+(?:на|до|из|от|между)\s+([а-я][а-я-]+)")
+_ROAD_TO = re.compile(
+    r"(?:дорог\w*|трасс\w*|автодорог\w*)\s+(?:на|до|из|от|между)\s+([а-я][а-я-]+)(?:\s+([а-я][а-я-]+))?"
+)
 _DASHED = re.compile(r"(?<![\w-])([а-я][а-я-]*[а-я])\s*[—–]\s*([а-я][а-я-]*[а-я])|(?<![\w-])([а-я]+)\s+-\s+([а-я]+)")
+_BUS = re.compile(r"автобус\w*|маршрутк\w*|\bрейс\w*")
+_SCHOOL_BUS = re.compile(r"школьн\w* автобус\w*|автобус\w*\W+(?:\w+\W+){0,3}?(?:в|до|из) школ\w*")
+# «автобус в Буй», «до Галича рейс»: a destination after a preposition; «в город» — the district's centre
+_TO_PLACE = re.compile(r"(?:\bв|\bдо|\bна|\bиз|\bот)\s+([а-я][а-я-]+)")
+_TO_TOWN = re.compile(r"(?:\bв|\bдо|\bиз)\s+город\w*")
 _ROAD_DEFECT = re.compile(
     r"\bям\w*|асфальт\w*|тротуар\w*|коле[яи]\w*|обочин\w*|разметк\w*|светофор\w*|гололед\w*|парковк\w*"
 )
@@ -74,10 +82,14 @@ class OwnershipRule:
     def applies(self, group: str | None) -> bool:
         return not self.groups or (group is not None and group in self.groups)
 
-    def search(self, folded: str) -> tuple[int, int] | None:
-        """The span of the matched object; a pattern with a group «m» marks the object inside a wider match."""
-        if self.triggers is not None and not any(t in folded for t in self.triggers):
-            return None  # none of the literals every match starts with is in the text: the regex cannot match
+    def search(self, folded: str, present: frozenset[str] | None = None) -> tuple[int, int] | None:
+        """The span of the matched object; a pattern with a group «m» marks the object inside a wider match.
+        `present`: the trigger literals found in the text at once (`TriggerIndex`), else each is tested here."""
+        if self.triggers is not None:
+            if present is None:
+                present = frozenset(t for t in self.triggers if t in folded)
+            if present.isdisjoint(self.triggers):
+                return None  # none of the literals every match contains is in the text: the regex cannot match
         hit = self.pattern.search(folded)
         if hit is None:
             return None
@@ -94,6 +106,7 @@ class RegionalRoad:
     name_pattern: re.Pattern[str] | None
 
 
+_BUS_REASON = "«{match}» — автобус в другой муниципалитет: межмуниципальный маршрут → {agency}"
 _BETWEEN_REASON = "«{match}» — дорога между населёнными пунктами, региональная или межмуниципальная → {agency}"
 
 
@@ -117,29 +130,41 @@ def _keys(name: str) -> set[str]:
 
 
 def leading_literals(pattern: str) -> tuple[str, ...] | None:
-    """Literal starts one of which every match of the pattern begins with («тариф», «мусор», …), or None when a
-    branch starts with no literal. A substring test on them skips most regex searches (the speed budget)."""
-    found = _literals(list(_parser.parse(pattern)))
+    """Literals one of which every match of the pattern contains («тариф», «мусор», …), or None when a branch has
+    no literal it must contain. A substring test on them skips most regex searches (the speed budget)."""
+    found = _required(list(_parser.parse(pattern)))
     return tuple(sorted(found)) if found else None
 
 
-def _literals(items: list[tuple[Any, Any]]) -> set[str] | None:
-    prefix = ""
+_SKIPPED = (_const.AT, _const.ASSERT, _const.ASSERT_NOT)  # \b, ^, look-arounds: they consume nothing
+
+
+def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """One literal every match of the sequence contains: its longest run of plain characters; without one, the
+    literals of its first branch or group (every alternative must have one). `^(?!…).*?(?P<m>свет…|…)` and
+    «число + маршрут» have theirs too, not only patterns that start with a letter."""
+    runs: list[str] = []
+    current = ""
     for op, value in items:
         if op is _const.LITERAL:
-            prefix += chr(value)
+            current += chr(value)
             continue
-        if prefix:
-            break
-        if op in (_const.AT, _const.ASSERT, _const.ASSERT_NOT):
-            continue  # \b, look-behinds: they consume nothing
+        if current:
+            runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    if runs:
+        return {max(runs, key=len)}
+    for op, value in items:
+        if op in _SKIPPED:
+            continue
         if op is _const.BRANCH:
-            branches = [_literals(list(branch)) for branch in value[1]]
+            branches = [_required(list(branch)) for branch in value[1]]
             return set().union(*branches) if all(branches) else None  # type: ignore[arg-type]
         if op is _const.SUBPATTERN:
-            return _literals(list(value[-1]))
-        return None
-    return {prefix} if prefix else None
+            return _required(list(value[-1]))
+    return None
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -246,10 +271,13 @@ class OwnershipEvidence:
         institutions: Sequence[OwnershipRule],
         places: Iterable[tuple[str, str]],
         settlements: Iterable[tuple[str, str]] = (),
+        centre_elsewhere: Iterable[str] = (),
+        seats: Iterable[tuple[str, str]] = (),
     ) -> None:
         self._roads = tuple(roads)
         self._rules = tuple(rules)
         self._institutions = tuple(institutions)
+        self._triggers = TriggerIndex([r.triggers for r in (*self._rules, *self._institutions)])
         self._towns: dict[str, set[str]] = {}  # district centres and towns: name keys → their municipalities
         for name, municipality_id in places:
             for key in _keys(fold(name)) | _keys(fold(name).split("-")[0]):
@@ -258,6 +286,13 @@ class OwnershipEvidence:
         for name, municipality_id in settlements:
             for key in _keys(fold(name)):
                 self._settlements.setdefault(key, set()).add(municipality_id)
+        # districts whose centre town is a municipality of its own (Костромской → Кострома, Буйский → Буй)
+        self._centre_elsewhere: frozenset[str] = frozenset(centre_elsewhere)
+        # towns and district centres → the municipality they lie in (Кострома is the city's, not the district's)
+        self._seats: dict[str, set[str]] = {}
+        for name, municipality_id in seats:
+            for key in _keys(fold(name)) | _keys(fold(name).split("-")[0]):
+                self._seats.setdefault(key, set()).add(municipality_id)
 
     @classmethod
     def from_data(cls, directory: Path, reference: ReferenceData) -> OwnershipEvidence:
@@ -281,7 +316,12 @@ class OwnershipEvidence:
         for road in roads:
             if road.agency_id not in known:
                 raise ValueError(f"regional_roads.csv, «{road.name}»: unknown agency {road.agency_id!r}")
-        return cls(roads, rules, institutions, places, [(x.name, x.municipality_id) for x in reference.settlements])
+        towns = {s.name: s.municipality_id for s in reference.settlements if s.type in ("г", "пгт")}
+        elsewhere = [m.id for m in reference.municipalities if m.centre in towns and towns[m.centre] != m.id]
+        seats = [(m.centre, towns.get(m.centre, m.id)) for m in reference.municipalities if m.centre]
+        seats += list(towns.items())
+        settlements = [(x.name, x.municipality_id) for x in reference.settlements]
+        return cls(roads, rules, institutions, places, settlements, elsewhere, seats)
 
     def find(self, text: str, group: str | None, location: LocationGuess) -> Evidence | None:
         """The first evidence in order: a listed road, the locator's road, a road between named settlements or
@@ -295,11 +335,13 @@ class OwnershipEvidence:
                 or self._located_road(location)
                 or self._road_between(folded)
                 or self._intermunicipal(folded)
+                or self._bus_to_other_municipality(folded, location)
             )
             if found is not None:
                 return found
+        present = self._triggers.present(folded)
         for rule in self._chain(group, in_road_group and _ROAD_DEFECT.search(folded) is not None):
-            span = rule.search(folded)
+            span = rule.search(folded, present)
             if span is not None:
                 return Evidence(rule.agency_label, rule.explanation, text[span[0] : span[1]], 0.8)
         return None
@@ -321,8 +363,12 @@ class OwnershipEvidence:
         if not _ROAD_WORD.search(folded):
             return None
         for hit in _ROAD_TO.finditer(folded):
-            if self._settlement(hit.group(1)):
+            # «дорога на Чистые Боры»: a two-word name first, then the first word alone («дорога на Шунгу разбита»)
+            two = f"{hit.group(1)} {hit.group(2)}" if hit.group(2) else None
+            if two is not None and self._settlement(two):
                 return Evidence(TRANSPORT, _BETWEEN_REASON, hit.group(0), 0.8)
+            if self._settlement(hit.group(1)):
+                return Evidence(TRANSPORT, _BETWEEN_REASON, hit.group(0)[: hit.end(1) - hit.start()], 0.8)
         for hit in _DASHED.finditer(folded):
             a, b = (hit.group(1), hit.group(2)) if hit.group(1) else (hit.group(3), hit.group(4))
             if a != b and self._settlement(a) and self._settlement(b):
@@ -357,6 +403,20 @@ class OwnershipEvidence:
         if isinstance(road, str) and road.strip():
             return Evidence(TRANSPORT, "«{match}» — дорога между населёнными пунктами → {agency}", road, 0.8)
         return None
+
+    def _bus_to_other_municipality(self, folded: str, location: LocationGuess) -> Evidence | None:
+        """A bus from the message's municipality to a town of another one («из Ножкино автобус в Галич»), or «в
+        город» from a district whose centre town is a municipality of its own: a route between two municipalities,
+        which the region organises (220-ФЗ). A school bus stays the district's."""
+        here = location.municipality_id
+        if here is None or not _BUS.search(folded) or _SCHOOL_BUS.search(folded):
+            return None
+        for hit in _TO_PLACE.finditer(folded):
+            found = _lookup(self._seats, hit.group(1))
+            if found and here not in found:
+                return Evidence(TRANSPORT, _BUS_REASON, hit.group(0), 0.75)
+        town = _TO_TOWN.search(folded) if here in self._centre_elsewhere else None
+        return Evidence(TRANSPORT, _BUS_REASON, town.group(0), 0.7) if town is not None else None
 
     def _intermunicipal(self, folded: str) -> Evidence | None:
         if not _ROAD_CONTEXT.search(folded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from otklik.domain.channels import Channel
 from otklik.domain.reference import ReferenceData
 
 SETS = Path(__file__).resolve().parents[3] / "bench" / "data" / "kostroma"
-MINIMUM = {"dev": 320, "heldout": 160}
+MINIMUM = {"dev": 320, "heldout": 160, "fresh": 270, "unseen": 150}
 FIELDS = {"id", "channel", "text", "is_appeal", "group", "municipality_id", "agency_id", "why"}
 
 
@@ -51,17 +52,19 @@ def test_every_label_is_a_valid_name_of_the_reference_data(name: str, reference:
             assert agency.municipality_id == row["municipality_id"], where
 
 
-def test_every_municipality_appears_in_dev_and_heldout_together(reference: ReferenceData) -> None:
-    seen = {r["municipality_id"] for name in MINIMUM for r in rows(name)}
+@pytest.mark.parametrize("names", [("dev", "heldout"), ("unseen",)])
+def test_every_municipality_appears(names: tuple[str, ...], reference: ReferenceData) -> None:
+    seen = {r["municipality_id"] for name in names for r in rows(name)}
     missing = sorted(m.name for m in reference.municipalities if m.id not in seen)
     assert missing == []
 
 
-def test_no_text_is_in_both_sets() -> None:
+@pytest.mark.parametrize(("one", "other"), list(itertools.combinations(sorted(MINIMUM), 2)))
+def test_no_text_is_in_two_sets(one: str, other: str) -> None:
     def texts(name: str) -> set[str]:
         return {" ".join(r["text"].casefold().split()) for r in rows(name)}
 
-    assert texts("dev") & texts("heldout") == set()
+    assert texts(one) & texts(other) == set()
 
 
 def test_non_public_channels_carry_only_appeals() -> None:
