@@ -12,9 +12,11 @@ Every party is a process of its own, on loopback only:
 
 Bounded: each target gets `--warmup` requests, then at most `--count` requests or `--max-seconds`, whichever ends
 first. Figures (`name: value unit`): trivial_rps; accept_rps_pg, accept_ratio_pg (percent of trivial),
-accept_p50_ms_pg, accept_p99_ms_pg, accept_cpu_ms_pg (the API process's CPU per accepted message, the figure
-that a loaded machine disturbs least); the same with `_sqlite`. Goals: accept_ratio_pg ≥ 25 %, accept_p99_ms_pg
-≤ 50 ms. Every answer must be 202 with a Location naming the message; the rows are counted in the database after.
+accept_p50_ms_pg, accept_p95_ms_pg, accept_p99_ms_pg, accept_cpu_ms_pg (the API process's CPU per accepted
+message, the figure that a loaded machine disturbs least) and accept_cpu_ratio_pg (the trivial app's CPU per request
+as a percentage of it: the rate ratio a client that is never the limit would see); the same with `_sqlite`.
+Goals: accept_ratio_pg ≥ 25 %, accept_p99_ms_pg ≤ 50 ms. Every answer must be 202 with a Location naming the
+message; the rows are counted in the database after.
 
     .venv/bin/python bench/bench_ingest.py [--clients 32] [--count 4000] [--max-seconds 40]
 """
@@ -351,8 +353,14 @@ def report(suffix: str, result: LoadResult, trivial: LoadResult) -> None:
     print(f"accept_rps_{suffix}: {result.rps:.0f} msg/s")
     print(f"accept_ratio_{suffix}: {100 * result.rps / trivial.rps:.1f} %")
     print(f"accept_p50_ms_{suffix}: {result.percentile(0.50):.1f} ms")
+    print(f"accept_p95_ms_{suffix}: {result.percentile(0.95):.1f} ms")
     print(f"accept_p99_ms_{suffix}: {result.percentile(0.99):.1f} ms")
-    print(f"accept_cpu_ms_{suffix}: {1000 * result.server_cpu_seconds / max(result.accepted, 1):.2f} ms/msg")
+    cpu_ms = 1000 * result.server_cpu_seconds / max(result.accepted, 1)
+    print(f"accept_cpu_ms_{suffix}: {cpu_ms:.2f} ms/msg")
+    # The same comparison by CPU instead of by rate: what the ratio would be if both servers had a core each and
+    # the client were never the limit. A loaded machine or a slow client moves the rate ratio, hardly this one.
+    trivial_cpu_ms = 1000 * trivial.server_cpu_seconds / max(trivial.accepted, 1)
+    print(f"accept_cpu_ratio_{suffix}: {100 * trivial_cpu_ms / max(cpu_ms, 1e-9):.1f} %")
     print(f"accept_count_{suffix}: {result.accepted} count")
 
 
