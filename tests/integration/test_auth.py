@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from otklik.clock import FrozenClock
+from otklik.services.bearer_cache import BEARER_CACHE_SECONDS, BearerCache
 from otklik.services.context import ServiceContext
 from otklik.settings import Settings
 from otklik.web.app import create_app
@@ -163,8 +164,10 @@ def message(channel: str, external_id: str) -> dict[str, Any]:
 
 
 def test_a_channel_token_posts_its_channel_only_until_revoked(
-    base_settings: Settings, anonymous_client: TestClient
+    ctx: ServiceContext, base_settings: Settings, anonymous_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    timer = [1000.0]  # the bearer cache's clock, moved instead of waited for
+    monkeypatch.setattr(ctx, "bearer_cache", BearerCache(timer=lambda: timer[0]))
     created = otklik(base_settings, "tokens", "create", "--name", "vk-gateway", "--scopes", "messages:vk")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
@@ -176,6 +179,8 @@ def test_a_channel_token_posts_its_channel_only_until_revoked(
     assert anonymous_client.get("/api/v1/appeals", headers=headers).status_code == 403, "a token reads nothing"
     revoked = otklik(base_settings, "tokens", "revoke", "vk-gateway")
     assert revoked.returncode == 0, revoked.stderr
+    # Revoked in another process: this one has the token in its memory for at most BEARER_CACHE_SECONDS.
+    timer[0] += BEARER_CACHE_SECONDS
     after = anonymous_client.post("/api/v1/messages", json=message("vk", "vk-2"), headers=headers)
     assert after.status_code == 401, after.text
 

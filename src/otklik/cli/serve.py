@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from typing import Any
 
 import structlog
 import typer
@@ -28,6 +29,10 @@ from otklik.web.app import create_app
 from otklik.workers.schedule import run_scheduler
 
 log = structlog.get_logger(__name__)
+
+# uvicorn's options for every HTTP process; "auto" picks uvloop and httptools, both dependencies (docs/ingestion.md).
+# bench/bench_ingest.py runs its yardstick app with the same options.
+HTTP_OPTIONS: dict[str, Any] = {"loop": "auto", "http": "auto"}
 
 
 def serve(
@@ -60,7 +65,9 @@ def serve(
     log.info("serve.start", url=f"http://{bind_host}:{bind_port}", database=ctx.uow.ping(), demo=demo)
     try:
         if workers == 1:
-            uvicorn.run(create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
+            uvicorn.run(
+                create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower(), **HTTP_OPTIONS
+            )
         else:  # each HTTP process builds its own context; this one keeps the scheduler
             uvicorn.run(
                 "otklik.cli.serve:http_app",
@@ -69,6 +76,7 @@ def serve(
                 host=bind_host,
                 port=bind_port,
                 log_level=settings.log_level.lower(),
+                **HTTP_OPTIONS,
             )
     finally:
         stop.set()

@@ -13,6 +13,7 @@ from otklik.domain.deadlines import DeadlinePolicy
 from otklik.domain.reference import ReferenceData
 from otklik.pipeline.components import Understanding
 from otklik.reference.region_area import RegionArea
+from otklik.services.bearer_cache import BearerCache
 from otklik.services.live_feed import Fanout, LocalFanout
 from otklik.services.unit_of_work import UnitOfWorkFactory
 from otklik.settings import Settings
@@ -38,5 +39,6 @@ class ServiceContext:
     policies: Mapping[AppealKind, DeadlinePolicy]
     region_area: RegionArea
     bus: Bus = field(init=False)
+    bearer_cache: BearerCache = field(default_factory=BearerCache)  # resolved API tokens, for a few seconds
     # Live screens across processes (services/live_feed.py); bootstrap puts NOTIFY/LISTEN here on PostgreSQL.
     live: Fanout = field(default_factory=LocalFanout)

@@ -12,15 +12,20 @@ from otklik.services.context import ServiceContext
 from otklik.services.unit_of_work import UnitOfWork
 
 MESSAGE_RECEIVED = "message.received"
+QUEUED_REASON = "принято, обрабатывается"
 
 
 def receive_message(ctx: ServiceContext, message: InboundMessage) -> MessageDecision:
-    """Store the message once per (channel, external id); with the in-process bus, process it now."""
+    """Store the message once per (channel, external id); with the in-process bus, process it now.
+
+    A new message costs one short transaction of two statements (the message, its outbox row). With a broker
+    nothing can have decided it yet, so the answer is `queued` without reading it back (docs/ingestion.md)."""
     validate_message(ctx, message)
+    now = ctx.clock.now()
     undecided_original: int | None = None
     with ctx.uow() as uow:
         try:
-            message_id = uow.messages.add(message, ctx.clock.now())
+            message_id = uow.messages.add(message, now)
         except DuplicateMessage:
             existing = uow.messages.get_by_key(message.channel, message.external_id)
             if existing is None:  # the first writer rolled back after our insert failed: let the caller retry
@@ -29,12 +34,26 @@ def receive_message(ctx: ServiceContext, message: InboundMessage) -> MessageDeci
                 return _duplicate_decision(uow_appeal_number(uow, existing), existing)
             undecided_original = existing.id  # being processed right now: wait for it outside this transaction
         else:
-            uow.outbox.add(MESSAGE_RECEIVED, {"message_id": message_id}, at=ctx.clock.now())
+            uow.outbox.add(MESSAGE_RECEIVED, {"message_id": message_id}, at=now)
             uow.commit()
     if undecided_original is not None:
         return _duplicate_of_undecided(ctx, undecided_original)
+    if not ctx.bus.synchronous:
+        return MessageDecision(message_id, MessageOutcome.QUEUED, reason=QUEUED_REASON)
     ctx.bus.after_commit()
     return decision_for(ctx, message_id)
+
+
+def store_batch(ctx: ServiceContext, batch: list[InboundMessage]) -> list[MessageDecision | None]:
+    """Store validated messages and their outbox rows in one transaction, for a bus that decides later (a
+    broker): `queued` for each new one, None for a re-delivery, which `receive_message` then answers."""
+    assert not ctx.bus.synchronous, "in-process, every message is processed right after its own commit"
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        ids = uow.messages.add_many(batch, now)
+        uow.outbox.add_many(MESSAGE_RECEIVED, [{"message_id": i} for i in ids if i is not None], at=now)
+        uow.commit()
+    return [None if i is None else MessageDecision(i, MessageOutcome.QUEUED, reason=QUEUED_REASON) for i in ids]
 
 
 def _duplicate_of_undecided(ctx: ServiceContext, message_id: int) -> MessageDecision:
@@ -74,7 +93,7 @@ def decision_for(ctx: ServiceContext, message_id: int) -> MessageDecision:
         if stored is None:
             raise LookupError(message_id)
         if stored.outcome is None:
-            return MessageDecision(message_id, MessageOutcome.QUEUED, reason="принято, обрабатывается")
+            return MessageDecision(message_id, MessageOutcome.QUEUED, reason=QUEUED_REASON)
         number = uow_appeal_number(uow, stored)
         return MessageDecision(message_id, stored.outcome, stored.appeal_id, number, stored.outcome_reason or "")
 

@@ -136,6 +136,7 @@ def set_active(ctx: ServiceContext, login: str, active: bool) -> None:
         if not active:
             uow.staff.revoke_sessions_of(user.id, ctx.clock.now())
         uow.commit()
+    ctx.bearer_cache.clear()  # the change acts in this process at once
 
 
 def reset_password(ctx: ServiceContext, login: str, password: str) -> None:
@@ -150,6 +151,7 @@ def reset_password(ctx: ServiceContext, login: str, password: str) -> None:
         uow.staff.update_user(user.id, password_hash=hashed, password_changed_at=now)
         uow.staff.revoke_sessions_of(user.id, now)
         uow.commit()
+    ctx.bearer_cache.clear()  # the change acts in this process at once
 
 
 # --- sign-in -----------------------------------------------------------------------------------------------
@@ -209,6 +211,7 @@ def sign_out(ctx: ServiceContext, token: str) -> None:
     with ctx.uow() as uow:
         uow.staff.revoke_session(token_hash(token), ctx.clock.now())
         uow.commit()
+    ctx.bearer_cache.clear()  # the change acts in this process at once
 
 
 def change_password(ctx: ServiceContext, principal: Principal, current: str, new: str, *, keep_token: str) -> None:
@@ -227,6 +230,7 @@ def change_password(ctx: ServiceContext, principal: Principal, current: str, new
         uow.staff.update_user(user.id, password_hash=hashed, password_changed_at=now)
         uow.staff.revoke_sessions_of(user.id, now, except_hash=token_hash(keep_token))
         uow.commit()
+    ctx.bearer_cache.clear()  # the change acts in this process at once
     log.info("staff.password_changed", login=principal.login)
 
 
@@ -265,6 +269,7 @@ def revoke_token(ctx: ServiceContext, name: str) -> None:
         if not uow.staff.revoke_token(name, ctx.clock.now()):
             raise NotFound(f"действующий токен {name!r} не найден")
         uow.commit()
+    ctx.bearer_cache.clear()  # the change acts in this process at once
     log.info("staff.token_revoked", name=name)
 
 
@@ -273,18 +278,31 @@ def list_tokens(ctx: ServiceContext) -> list[TokenRecord]:
         return uow.staff.tokens()
 
 
+def remembered_principal(ctx: ServiceContext, token: str) -> Principal | None:
+    """The principal of a token resolved in the last few seconds (no I/O); None when it must be looked up."""
+    return ctx.bearer_cache.get(token_hash(token), ctx.clock.now())
+
+
 def principal_of_bearer(ctx: ServiceContext, token: str) -> Principal | None:
-    """A staff access token (`POST /api/v1/auth/token`) or an integration token; None for anything else."""
+    """A staff access token (`POST /api/v1/auth/token`) or an integration token; None for anything else.
+    Remembered for a few seconds (services/bearer_cache.py has the bound a revocation elsewhere waits)."""
     hashed = token_hash(token)
     now = ctx.clock.now()
+    cached = ctx.bearer_cache.get(hashed, now)
+    if cached is not None:
+        return cached
     with ctx.uow(readonly=True) as uow:
         found = uow.staff.live_session(hashed, now)
-        if found is not None and found.kind == "bearer":
-            return principal_of(found.user)
-        record = uow.staff.live_token(hashed)
+        record = None if found is not None and found.kind == "bearer" else uow.staff.live_token(hashed)
+    if found is not None and found.kind == "bearer":
+        principal = principal_of(found.user)
+        ctx.bearer_cache.put(hashed, principal, expires_at=found.expires_at)
+        return principal
     if record is None:
         return None
-    return Principal(PrincipalKind.TOKEN, record.name, scopes=frozenset(record.scopes))
+    principal = Principal(PrincipalKind.TOKEN, record.name, scopes=frozenset(record.scopes))
+    ctx.bearer_cache.put(hashed, principal)
+    return principal
 
 
 def routable_agencies(ctx: ServiceContext, principal: Principal) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.access import Principal, PrincipalKind
 from otklik.domain.errors import Forbidden, Unauthorized
@@ -27,17 +28,21 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def api_principal(request: Request, ctx: Ctx) -> Principal:
+async def api_principal(request: Request, ctx: Ctx) -> Principal:
+    """Async so that a token resolved a moment ago costs no trip to a worker thread (services/bearer_cache.py);
+    only a lookup in the database runs in the thread pool."""
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("нужна авторизация: Authorization: Bearer <токен> (POST /api/v1/auth/token)")
-    principal = staff.principal_of_bearer(ctx, token)
+    principal = staff.remembered_principal(ctx, token)
+    if principal is None:
+        principal = await run_in_threadpool(staff.principal_of_bearer, ctx, token)
     if principal is None:
         raise Unauthorized("токен недействителен, истёк или отозван: получите новый")
     return principal
 
 
-def staff_principal(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+async def staff_principal(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
     """The staff API: people only; an integration token posts messages and reads nothing."""
     if principal.kind is not PrincipalKind.STAFF:
         raise Forbidden("интеграционный токен может только передавать сообщения своих каналов")

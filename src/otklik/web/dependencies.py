@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from otklik.services.context import ServiceContext
 
 
-def service_context(request: Request) -> ServiceContext:
+async def service_context(request: Request) -> ServiceContext:
+    # async: a sync dependency costs every request a trip to the thread pool, for reading an attribute.
     ctx: ServiceContext = request.app.state.ctx
     return ctx
 

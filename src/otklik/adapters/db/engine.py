@@ -8,12 +8,18 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
+
 
 def build_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo)
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # The pool holds what one process uses at once: up to 40 request threads (anyio's default) share it with the
+    # lease's own connection and the schedulers. Overflow connections are closed on return, so a pool smaller than
+    # the steady concurrency opened and closed a PostgreSQL backend per request under load (docs/ingestion.md).
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:

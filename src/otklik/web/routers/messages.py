@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.channels import parse_channel
 from otklik.domain.errors import Forbidden
 from otklik.domain.message import Author, InboundMessage, MessageDecision
 from otklik.observability import MESSAGES_RECEIVED
+from otklik.services.accept_batch import AcceptBatcher
+from otklik.services.context import ServiceContext
 from otklik.services.messages import message_status, receive_message
 from otklik.web.auth import AnyPrincipal
 from otklik.web.dependencies import Ctx
@@ -18,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["messages"])
 
 
 @router.post("/messages", status_code=202, response_model=MessageDecisionOut)
-def post_message(body: MessageIn, ctx: Ctx, principal: AnyPrincipal) -> JSONResponse:
+async def post_message(body: MessageIn, request: Request, ctx: Ctx, principal: AnyPrincipal) -> JSONResponse:
     """A channel gateway posts what it received; its token must carry the scope `messages:<channel>`, so a
     token issued for VK cannot make Otklik write e-mails to addresses it names."""
     channel = parse_channel(body.channel)
@@ -42,13 +45,31 @@ def post_message(body: MessageIn, ctx: Ctx, principal: AnyPrincipal) -> JSONResp
         address=body.address,
         context=body.context,
     )
-    decision = receive_message(ctx, message)
+    decision = await _accept(request, ctx, message)
     MESSAGES_RECEIVED.labels(message.channel.value, decision.outcome.value).inc()
     return JSONResponse(
         _decision_out(decision).model_dump(mode="json"),
         status_code=202,
         headers={"Location": f"/api/v1/messages/{decision.message_id}"},
     )
+
+
+async def _accept(request: Request, ctx: ServiceContext, message: InboundMessage) -> MessageDecision:
+    """With a broker, the messages in flight are stored together (services/accept_batch.py); a re-delivery, or
+    the embedded mode's store-and-decide, runs one by one in the thread pool (docs/ingestion.md)."""
+    if not ctx.bus.synchronous:
+        decision = await _batcher(request, ctx).accept(message)
+        if decision is not None:
+            return decision
+    return await run_in_threadpool(receive_message, ctx, message)
+
+
+def _batcher(request: Request, ctx: ServiceContext) -> AcceptBatcher:
+    """One per app, made on first use (on the event loop, so never twice)."""
+    batcher: AcceptBatcher | None = getattr(request.app.state, "accept_batcher", None)
+    if batcher is None:
+        batcher = request.app.state.accept_batcher = AcceptBatcher(ctx)
+    return batcher
 
 
 @router.get("/messages/{message_id}", response_model=MessageDecisionOut)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.tables.messages import messages
@@ -20,33 +20,68 @@ class DuplicateMessage(Exception):
     """The (channel, external id) is already stored."""
 
 
+def _insert_once(insert: Any) -> Insert:
+    """INSERT … ON CONFLICT (channel, external_id) DO NOTHING RETURNING the key: a duplicate returns no row and
+    leaves the transaction usable, without a savepoint's two extra round trips. On PostgreSQL an insert of a key
+    that a concurrent transaction has just inserted waits for it, then conflicts (or goes ahead if that one rolled
+    back); on SQLite writers hold the write lock from BEGIN, so they never overlap. Given many rows, SQLAlchemy
+    sends them as one multi-row statement ("insertmanyvalues")."""
+    statement: Insert = insert(messages).on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    return statement.returning(messages.c.id, messages.c.channel, messages.c.external_id)
+
+
+# Built once (the values are bound per call): the accept path pays no statement construction per message.
+_INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+
+
+_AUTHOR_FIELDS = tuple(f.name for f in fields(Author))  # flat strings: dataclasses.asdict's deep copy costs more
+
+
+def _row(message: InboundMessage, received_at: datetime) -> dict[str, Any]:
+    return {
+        "channel": message.channel.value,
+        "external_id": message.external_id,
+        "text": message.text,
+        "author": {name: getattr(message.author, name) for name in _AUTHOR_FIELDS},
+        "created_at": message.created_at,
+        "received_at": received_at,
+        "url": message.url,
+        "lat": message.lat,
+        "lon": message.lon,
+        "address": message.address,
+        "context": message.context,
+        "attachments": [asdict(a) for a in message.attachments],
+        "formal": message.formal,
+    }
+
+
 class MessageRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, message: InboundMessage, received_at: datetime) -> int:
-        """Insert in a savepoint so a duplicate leaves the surrounding transaction usable."""
-        values = {
-            "channel": message.channel.value,
-            "external_id": message.external_id,
-            "text": message.text,
-            "author": asdict(message.author),
-            "created_at": message.created_at,
-            "received_at": received_at,
-            "url": message.url,
-            "lat": message.lat,
-            "lon": message.lon,
-            "address": message.address,
-            "context": message.context,
-            "attachments": [asdict(a) for a in message.attachments],
-            "formal": message.formal,
+        """Insert once per (channel, external id); DuplicateMessage when the key is already stored (the
+        transaction stays usable)."""
+        (inserted,) = self.add_many([message], received_at)
+        if inserted is None:
+            raise DuplicateMessage(f"{message.channel.value}:{message.external_id}")
+        return inserted
+
+    def add_many(self, batch: list[InboundMessage], received_at: datetime) -> list[int | None]:
+        """Insert each message whose (channel, external id) is not stored yet, in one statement; the new ids in
+        the batch's order, None for a key already stored or repeated earlier in the batch. Core on the session's
+        connection: no ORM work on the accept path."""
+        connection = self._session.connection()
+        keys = [(m.channel.value, m.external_id) for m in batch]
+        first = {key: index for index, key in reversed(list(enumerate(keys)))}
+        # In key order: two processes inserting overlapping batches then wait for each other in one order, never
+        # in a cycle (a deadlock would cost both a second and a retry).
+        rows = [_row(batch[index], received_at) for _key, index in sorted(first.items())]
+        inserted = {
+            (r.channel, r.external_id): int(r.id)
+            for r in connection.execute(_INSERT_ONCE[connection.dialect.name], rows)
         }
-        try:
-            with self._session.begin_nested():
-                result = self._session.execute(insert(messages).values(**values).returning(messages.c.id))
-                return int(result.scalar_one())
-        except IntegrityError as error:
-            raise DuplicateMessage(f"{message.channel.value}:{message.external_id}") from error
+        return [inserted.get(key) if first[key] == index else None for index, key in enumerate(keys)]
 
     def get(self, message_id: int, *, lock: bool = False) -> StoredMessage | None:
         query = select(messages).where(messages.c.id == message_id)

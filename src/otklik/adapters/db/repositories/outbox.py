@@ -45,15 +45,23 @@ _STATE = case(
 )
 
 
+_ADD = insert(outbox).returning(outbox.c.id)
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, topic: str, payload: dict[str, Any], *, at: datetime) -> int:
-        result = self._session.execute(
-            insert(outbox).values(topic=topic, payload=payload, created_at=at).returning(outbox.c.id)
-        )
+        # Core on the session's connection, the statement built once: it is on every message's accept path.
+        result = self._session.connection().execute(_ADD, {"topic": topic, "payload": payload, "created_at": at})
         return int(result.scalar_one())
+
+    def add_many(self, topic: str, payloads: list[dict[str, Any]], *, at: datetime) -> None:
+        """Events of one topic in one statement (a batch of accepted messages)."""
+        if payloads:
+            rows = [{"topic": topic, "payload": payload, "created_at": at} for payload in payloads]
+            self._session.connection().execute(insert(outbox), rows)
 
     def pending(self, limit: int) -> list[OutboxEvent]:
         query = select(outbox).where(outbox.c.dispatched_at.is_(None)).order_by(outbox.c.id).limit(limit)
