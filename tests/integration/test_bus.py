@@ -3,14 +3,19 @@ workers' batch path decides as the in-process path does, once per message howeve
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import pytest
+from dramatiq import Message, Worker
 from sqlalchemy import event, func, select
 
-from otklik.adapters.bus.broker import RUNS_BEFORE_PARKING
-from otklik.adapters.bus.consumer import EventsFailed, handle_events
+from e2e.broker_system import virtual_host
+from otklik.adapters.bus.broker import EVENT_ACTOR, EVENTS_PER_MESSAGE, EVENTS_QUEUE, RUNS_BEFORE_PARKING, build_broker
+from otklik.adapters.bus.consumer import EventsFailed, declare_consumer, handle_events
 from otklik.adapters.bus.inprocess import InProcessBus
+from otklik.adapters.bus.relay import OutboxRelay
 from otklik.adapters.db.tables.appeals import appeals
 from otklik.adapters.db.tables.messages import messages
 from otklik.adapters.db.tables.outbox import outbox
@@ -195,3 +200,36 @@ def test_a_batch_costs_about_one_transaction_per_message(ctx: ServiceContext) ->
     print(f"per message: {per_message}")  # the figures for docs/processes.md (pytest -s)
     assert per_message["begin"] <= 3, per_message  # decision + incident link + shares of the batch reads
     assert per_message["statements"] <= 30, per_message
+
+
+def test_the_relay_publishes_batches_that_a_worker_consumes_through_rabbitmq(ctx: ServiceContext) -> None:
+    """The real broker (a virtual host of this test): 60 events go out as 3 messages of 25, 25 and 10 ids, and a
+    Dramatiq worker runs each handler once; a message of the earlier format (one bare id) is still handled."""
+    seen: list[int] = []
+    with virtual_host() as url:
+        broker = build_broker(url)
+        try:
+            declare_consumer(broker, ctx, {"test.ok": lambda _ctx, payload: seen.append(payload["n"])}, {})
+            events = [_publish(ctx, "test.ok", {"n": n}) for n in range(60)]
+            assert OutboxRelay(ctx, broker).publish_once() == 60
+            assert broker.get_queue_message_counts(EVENTS_QUEUE)[0] == 3 == math.ceil(60 / EVENTS_PER_MESSAGE)
+            legacy = _publish(ctx, "test.ok", {"n": 60})
+            with ctx.uow() as uow:
+                uow.outbox.mark_published([legacy], at=ctx.clock.now())  # as an earlier relay left it
+                uow.commit()
+            broker.enqueue(
+                Message(queue_name=EVENTS_QUEUE, actor_name=EVENT_ACTOR, args=(legacy,), kwargs={}, options={})
+            )
+            worker = Worker(broker, queues={EVENTS_QUEUE}, worker_threads=2)
+            worker.start()
+            try:
+                deadline = time.monotonic() + 60
+                while _unfinished(ctx) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+            finally:
+                worker.stop(timeout=10_000)
+        finally:
+            broker.close()
+    assert _unfinished(ctx) == 0
+    assert sorted(seen) == list(range(61)), "each event handled exactly once"
+    assert all(_row(ctx, event_id)["published_at"] is not None for event_id in events)

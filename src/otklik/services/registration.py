@@ -88,12 +88,14 @@ def _understand_batch(ctx: ServiceContext, messages: list[StoredMessage]) -> dic
 def _decide_understood(ctx: ServiceContext, item: Work, understood: PipelineContext | None) -> None:
     with ctx.uow() as uow:
         stored = uow.messages.get(item.message_id, lock=True)
+        # Marked done first, in the decision's transaction: one statement fewer while the decision holds the hot
+        # rows every registration writes (the year's number counter, the dashboard rollup's cells of the day).
+        uow.outbox.claim(item.event_id, at=ctx.clock.now())
         if stored is None:
             log.warning("message.missing", message_id=item.message_id)
         elif not stored.processed:
             now = ctx.clock.now()
             _decide(ctx, uow, stored, now, lambda: _finish(ctx, stored, understood, now))
-        uow.outbox.claim(item.event_id, at=ctx.clock.now())
         uow.commit()
 
 
