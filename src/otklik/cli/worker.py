@@ -51,7 +51,8 @@ def worker(
         senders = discover_senders(settings)
         scheduler = run_scheduler(ctx, lambda: senders, stop)
     consumer = Worker(ctx.bus.broker, queues={EVENTS_QUEUE}, worker_threads=concurrency)
-    # One waiting batch per thread, not Dramatiq's two: a backlog stays on the queue for the other workers.
+    # Unacknowledged batches = threads (Dramatiq's default is twice that): a batch is 25 events, so a backlog stays
+    # on the queue for whichever worker has a free thread instead of waiting behind a busy one.
     consumer.queue_prefetch = concurrency
     consumer.start()
     log.info("worker.start", concurrency=concurrency, schedulers=schedulers, database=ctx.uow.ping())
