@@ -3,7 +3,8 @@ database and a RabbitMQ virtual host of their own, messages posted over HTTP on 
 
 Prints (`name: value unit`):
 - processed_throughput_1_worker, processed_throughput_2_workers: a backlog of BACKLOG messages posted while no worker
-  runs, then decided by 1 (then 2) workers; messages decided per second while all the workers were consuming.
+  runs, then decided by 1 (then 2) workers; messages decided per second while all the workers were consuming (their
+  incident linking interleaved; each phase starts from an empty outbox).
 - at a steady RATE msg/s for STEADY_SECONDS (2 workers): accept → decision latency p50/p95/p99 (`received_at` to
   `processed_at` of each registered message, both stamped by the servers; the appeal number is assigned in the
   decision's transaction), the outbox lag (age of the oldest unfinished event, sampled every second), and the
@@ -192,6 +193,14 @@ def _throughput(engine: Engine, prefix: str, count: int, ready_at: float) -> flo
     return (count - start_count) / (time.monotonic() - start)
 
 
+def _wait_drained(engine: Engine) -> None:
+    deadline = time.monotonic() + PHASE_TIMEOUT
+    while _outbox_lag(engine) > 0.0:
+        if time.monotonic() > deadline:
+            sys.exit(f"the outbox did not drain in {PHASE_TIMEOUT:.0f} s")
+        time.sleep(0.2)
+
+
 def _outbox_lag(engine: Engine) -> float:
     with engine.connect() as connection:
         age = connection.execute(
@@ -302,6 +311,7 @@ def main() -> None:
                     ready_at = _wait_consumers(processes, vhost, workers, names)
                     rate = _throughput(engine, prefix, BACKLOG, ready_at)
                     print(f"processed_throughput_{workers}_worker{'s' if workers > 1 else ''}: {rate:.1f} msg/s")
+                    _wait_drained(engine)  # the next phase starts from an empty outbox (no incident linking left)
                     if workers == 1:
                         processes.stop(*names)
                 _steady(http, engine, texts)
