@@ -40,6 +40,8 @@ lint: $(STAMP) ## ruff (lint and format check), mypy, and the layer contract (im
 services: ## start the local servers the tests need (PostgreSQL, …) if they are not running
 	bash scripts/ensure-services.sh
 
+# The PostgreSQL pass also runs the broker's kill tests (tests/e2e/test_broker_kill.py: real RabbitMQ, `services`
+# starts it); the SQLite pass does not collect them (they need PostgreSQL's locks across processes).
 test: $(STAMP) services lint ## every test: the whole suite on SQLite, the database tests again on PostgreSQL
 	$(BIN)/pytest
 	OTKLIK_TEST_DATABASE=postgresql $(BIN)/pytest -m db

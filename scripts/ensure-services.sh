@@ -19,6 +19,22 @@ if ! port_open 127.0.0.1 5432; then
 fi
 wait_for_port 127.0.0.1 5432 PostgreSQL
 
+# --- RabbitMQ: the broker of the broker-mode tests (tests/e2e/test_broker_kill.py, tests/integration/test_broker.py)
+command -v rabbitmq-server >/dev/null || { echo "error: rabbitmq-server is not installed" >&2; exit 1; }
+if ! rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "starting RabbitMQ"
+  rabbitmq-server -detached
+elif ! port_open 127.0.0.1 5672; then
+  echo "starting the RabbitMQ application (the node is up, the app was stopped)"
+  rabbitmqctl -q start_app || true
+fi
+# await_startup waits for the node (and its apps) to be up, at most the timeout; fails if it is not.
+if ! rabbitmqctl -q --timeout 120 await_startup >/dev/null 2>&1 || ! rabbitmqctl -q status >/dev/null 2>&1; then
+  echo "error: RabbitMQ did not start (rabbitmqctl status fails; see /var/log/rabbitmq)" >&2
+  exit 1
+fi
+wait_for_port 127.0.0.1 5672 RabbitMQ
+
 # --- e-mail channel tests: they start their own private dovecot (IMAP) from a temp config; only the package is needed
 # --- browser tests: Debian's chromium, driven by Playwright with executable_path (no browser download)
 missing=()

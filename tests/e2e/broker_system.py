@@ -93,6 +93,13 @@ class System:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
+    def terminate(self, name: str) -> tuple[int, str]:
+        """SIGTERM, as systemd and Compose stop a process; its exit code and its log once it has exited."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=90)
+        return code, (self.workdir / f"{name}.log").read_text(errors="replace")
+
     def wait_ready(self, *names: str, timeout: float = 420) -> None:
         deadline = time.monotonic() + timeout
         for name in names:
@@ -160,7 +167,7 @@ class Sender:
             list(pool.map(lambda i: self.post(urls, prefix, i), indexes))
 
 
-def wait_settled(ctx: ServiceContext, prefix: str, count: int, *, timeout: float = 180) -> None:
+def wait_settled(ctx: ServiceContext, prefix: str, count: int, *, timeout: float = 300) -> None:
     """Until every message of the stream has an outcome and the outbox has nothing unfinished."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

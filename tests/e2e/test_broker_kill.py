@@ -4,6 +4,7 @@ Afterwards every message has exactly one outcome, every appeal one number, and n
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ from otklik.services import staff
 from otklik.services.context import ServiceContext
 
 pytestmark = pytest.mark.db
-STREAM = 1000  # messages per test
-REDELIVERED = 200  # the sender re-sends the last so many it had sent before the crash
+# Messages per test (1,000: the module's budget is ~3 min on a quiet 2-core machine); the sender re-sends the last
+# REDELIVERED it had sent before the crash. OTKLIK_TEST_KILL_STREAM sizes it for a slower or faster machine.
+STREAM = int(os.environ.get("OTKLIK_TEST_KILL_STREAM", "1000"))
+REDELIVERED = STREAM // 5
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +37,15 @@ def system(
     session_ctx: ServiceContext, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[System]:
     require_postgresql_and_rabbitmq(session_ctx)
+    with session_ctx.uow.engine.begin() as connection:  # events earlier tests of the session left (some parked)
+        connection.execute(text("DELETE FROM outbox"))
     with virtual_host() as broker_url:
         running = System(database_url, broker_url, Path(tmp_path_factory.mktemp("broker")))
         try:
             running.start_api("api-1")
             running.start_api("api-2")
-            running.start("worker-1", "worker", "--concurrency", "3")
-            running.start("worker-2", "worker", "--concurrency", "3")
+            running.start("worker-1", "worker", "--concurrency", "2")
+            running.start("worker-2", "worker", "--concurrency", "2")
             running.wait_ready("api-1", "api-2")
             yield running
         finally:
@@ -84,10 +89,29 @@ def test_a_worker_killed_mid_stream_loses_and_doubles_nothing(
     stream = _run(system, sender, "kw", [system.url("api-1")], crash)
     assert crash.wait(120)
     system.kill("worker-2")
-    system.start("worker-2", "worker", "--concurrency", "3")
+    system.start("worker-2", "worker", "--concurrency", "2")
     stream.join(120)
     wait_settled(session_ctx, "kw", STREAM)
     assert_exactly_once(session_ctx, sender, "kw", STREAM)
+
+
+def test_a_worker_stopped_with_sigterm_mid_stream_returns_its_work(
+    session_ctx: ServiceContext, system: System, sender: Sender
+) -> None:
+    """Graceful shutdown: the batches in flight finish (or go back to the queue), the process exits by itself,
+    and the other worker decides everything that is left."""
+    crash = threading.Event()
+    stream = _run(system, sender, "kt", [system.url("api-1"), system.url("api-2")], crash)
+    assert crash.wait(120)
+    started = time.monotonic()
+    code, log = system.terminate("worker-1")
+    assert code == 0, log[-3000:]
+    assert time.monotonic() - started < 60, "SIGTERM took longer than its shutdown timeout"
+    assert "Traceback" not in log, log[-3000:]
+    stream.join(120)
+    wait_settled(session_ctx, "kt", STREAM)
+    assert_exactly_once(session_ctx, sender, "kt", STREAM)
+    system.start("worker-1", "worker", "--concurrency", "2")
 
 
 def test_the_scheduler_lease_moves_when_its_holder_is_killed(
@@ -108,7 +132,7 @@ def test_the_scheduler_lease_moves_when_its_holder_is_killed(
     if name.startswith("api"):
         system.start_api(name)
     else:
-        system.start(name, "worker", "--concurrency", "3")
+        system.start(name, "worker", "--concurrency", "2")
     stream.join(120)
     wait_settled(session_ctx, "ks", STREAM)
     assert_exactly_once(session_ctx, sender, "ks", STREAM)
@@ -139,5 +163,5 @@ def test_a_broker_restart_mid_stream_loses_nothing(session_ctx: ServiceContext, 
     finally:
         assert rabbitmqctl("start_app").returncode == 0
     stream.join(120)
-    wait_settled(session_ctx, "kb", STREAM, timeout=120)
+    wait_settled(session_ctx, "kb", STREAM)
     assert_exactly_once(session_ctx, sender, "kb", STREAM)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,7 @@ SYSTEM_ACTOR = "system"
 TITLE_LENGTH = 160
 RULE = MatchRule()
 LINK_ATTEMPTS = 3
+SIGNAL_CACHE = 10_000  # texts whose signal parts are kept (a few days of a region's appeals; ~10 MB)
 _DONE = frozenset({AppealStatus.RESOLVED.value, AppealStatus.CLOSED.value, AppealStatus.REJECTED.value})
 
 
@@ -53,7 +55,7 @@ class AnswerOutcome:
 
 
 def signal_of(row: CandidateRow) -> IncidentSignal:
-    street, house = street_and_house(row.address, row.text_masked)
+    street, house, lemmas = _place_and_words(row.address, row.text_masked)
     return IncidentSignal(
         appeal_id=row.appeal_id,
         created_at=row.created_at,
@@ -66,8 +68,16 @@ def signal_of(row: CandidateRow) -> IncidentSignal:
         house=house,
         lat=row.lat,
         lon=row.lon,
-        lemmas=content_lemmas(row.text_masked, street=street),
+        lemmas=lemmas,
     )
+
+
+@lru_cache(maxsize=SIGNAL_CACHE)
+def _place_and_words(address: str | None, text_masked: str) -> tuple[str | None, str | None, frozenset[str]]:
+    """The text-derived part of a signal, kept per text: every new appeal is compared with up to 500 recent ones,
+    and lemmatising them all again for each was most of a worker's time in a stream (docs/processes.md)."""
+    street, house = street_and_house(address, text_masked)
+    return street, house, frozenset(content_lemmas(text_masked, street=street))
 
 
 def link_new_appeal(ctx: ServiceContext, appeal_id: int) -> int | None:
@@ -94,7 +104,9 @@ def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
             since=new.created_at - RULE.window,
             exclude_appeal_id=appeal_id,
         )
-        open_candidates = [c for c in candidates if not _in_closed_incident(repo, c)]
+        # A problem already answered is not joined: a new report after the answer is news (the problem is back).
+        live = repo.open_of({c.incident_id for c in candidates if c.incident_id is not None})
+        open_candidates = [c for c in candidates if c.incident_id is None or c.incident_id in live]
         found = best_match(signal_of(new), [signal_of(c) for c in open_candidates], RULE)
         if found is None:
             return None
@@ -119,14 +131,6 @@ def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
         uow.commit()
     log.info("incident.linked", appeal_id=appeal_id, incident_id=incident_id, score=matched.score)
     return incident_id
-
-
-def _in_closed_incident(repo: IncidentRepository, candidate: CandidateRow) -> bool:
-    """A problem already answered is not joined: a new report after the answer is news (the problem is back)."""
-    if candidate.incident_id is None:
-        return False
-    row = repo.get(candidate.incident_id, scope_of(SYSTEM))
-    return row is None or row.status == IncidentStatus.CLOSED.value
 
 
 def list_incidents(

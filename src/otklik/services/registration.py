@@ -1,7 +1,17 @@
-"""Processing a stored message: run the pipeline, register and route the appeal, queue the acknowledgement."""
+"""Processing a stored message: run the pipeline, register and route the appeal, queue the acknowledgement.
+
+Two ways in, one decision. `process_message` (the in-process bus) understands the message inside its write
+transaction, holding the message's row lock throughout, so a re-delivery that arrives meanwhile waits and answers
+with the number. `process_messages` (broker workers) understands a whole batch first, outside any transaction and
+under no lock, then decides each message in one short transaction of its own that also marks its outbox event
+done: a crash at any point leaves each message either decided with its event done, or undecided with its event
+pending, never half of it."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -14,7 +24,7 @@ from otklik.domain.events import AppealEvent, EventType
 from otklik.domain.message import MessageOutcome, StoredMessage
 from otklik.domain.status import AppealStatus
 from otklik.pipeline.context import PipelineContext
-from otklik.pipeline.runner import Pipeline, registration_stages
+from otklik.pipeline.runner import Pipeline, registration_stages, scheduling_stages, understand_batch
 from otklik.services.context import ServiceContext
 from otklik.services.detail_answers import answer_details, match_details_answer
 from otklik.services.notifications import queue_notice
@@ -23,6 +33,17 @@ from otklik.services.unit_of_work import UnitOfWork
 log = structlog.get_logger(__name__)
 SYSTEM_ACTOR = "system"
 APPEAL_REGISTERED = "appeal.registered"
+# One batch of understanding at a time per process: the featurizer keeps one prepared batch (pipeline/runner.py),
+# and the models are CPU-bound under the GIL anyway; other threads meanwhile write their decisions.
+_UNDERSTANDING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Work:
+    """One message for `process_messages`, and the outbox event to mark done with its decision."""
+
+    message_id: int
+    event_id: int
 
 
 def process_message(ctx: ServiceContext, message_id: int) -> None:
@@ -35,29 +56,90 @@ def process_message(ctx: ServiceContext, message_id: int) -> None:
         if stored.processed:
             return
         now = ctx.clock.now()
-        if _answers_details(ctx, uow, stored, now):
-            return
-        pipeline_ctx = _run_pipeline(ctx, stored, now)
-        if not pipeline_ctx.is_appeal:
-            reason = "; ".join(pipeline_ctx.explanation) or "не обращение"
-            uow.messages.record_outcome(message_id, MessageOutcome.NOT_AN_APPEAL, at=now, reason=reason, appeal_id=None)
-            uow.commit()
-            log.info("message.not_an_appeal", message_id=message_id, channel=stored.message.channel.value)
-            return
-        appeal = _register(ctx, uow, stored, pipeline_ctx, now)
-        uow.messages.record_outcome(
-            message_id, MessageOutcome.REGISTERED, at=now, reason="зарегистрировано", appeal_id=appeal.id
-        )
-        uow.outbox.add(APPEAL_REGISTERED, {"appeal_id": appeal.id}, at=now)
+        _decide(ctx, uow, stored, now, lambda: _run_pipeline(ctx, stored, now))
         uow.commit()
-        log.info(
-            "appeal.registered",
-            appeal_id=appeal.id,
-            number=appeal.number,
-            status=appeal.status,
-            channel=appeal.channel,
-            agency_id=appeal.agency_id,
-        )
+
+
+def process_messages(ctx: ServiceContext, work: Sequence[Work]) -> dict[int, Exception]:
+    """Decide a batch: understanding for all at once outside any transaction, then one short transaction per
+    message that decides it and marks its event done. Idempotent per message (its row lock and `processed` are
+    checked again in that transaction). Returns the failures by event id; the others are decided and done."""
+    with ctx.uow(readonly=True) as uow:
+        found = {item.message_id: uow.messages.get(item.message_id) for item in work}
+    undecided = [stored for stored in found.values() if stored is not None and not stored.processed]
+    understood = _understand_batch(ctx, undecided)
+    failures: dict[int, Exception] = {}
+    for item in work:
+        try:
+            _decide_understood(ctx, item, understood.get(item.message_id))
+        except Exception as error:  # this message's transaction rolled back; the rest of the batch goes on
+            log.exception("message.decide_failed", message_id=item.message_id, event_id=item.event_id)
+            failures[item.event_id] = error
+    return failures
+
+
+def _understand_batch(ctx: ServiceContext, messages: list[StoredMessage]) -> dict[int, PipelineContext]:
+    contexts = {stored.id: _pipeline_context(stored, None) for stored in messages}
+    with _UNDERSTANDING:
+        understand_batch(ctx.understanding, list(contexts.values()))
+    return contexts
+
+
+def _decide_understood(ctx: ServiceContext, item: Work, understood: PipelineContext | None) -> None:
+    with ctx.uow() as uow:
+        stored = uow.messages.get(item.message_id, lock=True)
+        # Marked done first, in the decision's transaction: one statement fewer while the decision holds the hot
+        # rows every registration writes (the year's number counter, the dashboard rollup's cells of the day).
+        uow.outbox.claim(item.event_id, at=ctx.clock.now())
+        if stored is None:
+            log.warning("message.missing", message_id=item.message_id)
+        elif not stored.processed:
+            now = ctx.clock.now()
+            _decide(ctx, uow, stored, now, lambda: _finish(ctx, stored, understood, now))
+        uow.commit()
+
+
+def _finish(
+    ctx: ServiceContext, stored: StoredMessage, understood: PipelineContext | None, now: datetime
+) -> PipelineContext:
+    """The batch's understanding, finished at decision time (deadlines count from the registration). A message
+    the batch did not understand (it looked decided or missing when the batch was read) runs whole here."""
+    if understood is None:
+        return _run_pipeline(ctx, stored, now)
+    understood.registered_at = now
+    return Pipeline(scheduling_stages(ctx.policies, ctx.calendar)).run(understood)
+
+
+def _decide(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    stored: StoredMessage,
+    now: datetime,
+    understand: Callable[[], PipelineContext],
+) -> None:
+    """Record the message's outcome in the caller's transaction (the caller commits): the answer to a request for
+    details, not an appeal, or a registered appeal with its `appeal.registered` event."""
+    if _answers_details(ctx, uow, stored, now):
+        return
+    pipeline_ctx = understand()
+    if not pipeline_ctx.is_appeal:
+        reason = "; ".join(pipeline_ctx.explanation) or "не обращение"
+        uow.messages.record_outcome(stored.id, MessageOutcome.NOT_AN_APPEAL, at=now, reason=reason, appeal_id=None)
+        log.info("message.not_an_appeal", message_id=stored.id, channel=stored.message.channel.value)
+        return
+    appeal = _register(ctx, uow, stored, pipeline_ctx, now)
+    uow.messages.record_outcome(
+        stored.id, MessageOutcome.REGISTERED, at=now, reason="зарегистрировано", appeal_id=appeal.id
+    )
+    uow.outbox.add(APPEAL_REGISTERED, {"appeal_id": appeal.id}, at=now)
+    log.info(
+        "appeal.registered",
+        appeal_id=appeal.id,
+        number=appeal.number,
+        status=appeal.status,
+        channel=appeal.channel,
+        agency_id=appeal.agency_id,
+    )
 
 
 def _answers_details(ctx: ServiceContext, uow: UnitOfWork, stored: StoredMessage, now: datetime) -> bool:
@@ -70,14 +152,18 @@ def _answers_details(ctx: ServiceContext, uow: UnitOfWork, stored: StoredMessage
     if not answer.resumed:
         reason += " (уточнения уже получены)"
     uow.messages.record_outcome(stored.id, MessageOutcome.DETAILS, at=now, reason=reason, appeal_id=appeal.id)
-    uow.commit()
     log.info("appeal.details_received", appeal_id=appeal.id, message_id=stored.id, resumed=answer.resumed)
     return True
 
 
 def _run_pipeline(ctx: ServiceContext, stored: StoredMessage, now: datetime) -> PipelineContext:
+    stages = registration_stages(ctx.understanding, ctx.policies, ctx.calendar)
+    return Pipeline(stages).run(_pipeline_context(stored, now))
+
+
+def _pipeline_context(stored: StoredMessage, now: datetime | None) -> PipelineContext:
     message = stored.message
-    pipeline_ctx = PipelineContext(
+    return PipelineContext(
         raw_text=message.text,
         channel=message.channel.value,
         lat=message.lat,
@@ -87,8 +173,6 @@ def _run_pipeline(ctx: ServiceContext, stored: StoredMessage, now: datetime) -> 
         kind=default_kind(message.channel, identified_citizen=message.author.is_identified and message.formal),
         registered_at=now,
     )
-    stages = registration_stages(ctx.understanding, ctx.policies, ctx.calendar)
-    return Pipeline(stages).run(pipeline_ctx)
 
 
 def _register(ctx: ServiceContext, uow: UnitOfWork, stored: StoredMessage, p: PipelineContext, now: datetime) -> Appeal:

@@ -1,13 +1,15 @@
-"""The consumer side: the Dramatiq actor that runs the outbox event's handler in `otklik worker`.
+"""The consumer side: the Dramatiq actor that runs a batch of outbox events' handlers in `otklik worker`.
 
 At least once: RabbitMQ redelivers a message whose worker died before acknowledging it, and the relay may publish
-a row twice. So the actor reads the row first and acknowledges a finished one without running anything, the
-handlers are idempotent (a message processed twice registers one appeal), and the row is marked done last."""
+a row twice. So the actor reads the rows first and skips the finished ones without running anything, the handlers
+are idempotent (a message processed twice registers one appeal), and a row is marked done only after its handler
+(a batch handler marks it in the very transaction of its change). A failed event is counted on its row and the
+whole broker message is retried with backoff; its finished events are skipped on the retry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from datetime import datetime
 
 import dramatiq
 import structlog
@@ -20,51 +22,90 @@ from otklik.adapters.bus.broker import (
     MIN_BACKOFF_MS,
     RUNS_BEFORE_PARKING,
 )
+from otklik.adapters.db.repositories.outbox import OutboxEvent
 from otklik.services.context import ServiceContext
+from otklik.services.handlers import BatchHandler, Handler
 
-Handler = Callable[[ServiceContext, dict[str, Any]], None]
 log = structlog.get_logger(__name__)
 
 
-def handle_event(ctx: ServiceContext, handlers: Mapping[str, Handler], event_id: int) -> None:
+class EventsFailed(RuntimeError):
+    """Some events of the batch failed: Dramatiq retries the message (the last failure parked their rows)."""
+
+
+def handle_events(
+    ctx: ServiceContext,
+    handlers: Mapping[str, Handler],
+    batch_handlers: Mapping[str, BatchHandler],
+    event_ids: list[int],
+) -> None:
     with ctx.uow(readonly=True) as uow:
-        found = uow.outbox.get(event_id)
-    if found is None:
-        log.warning("consumer.event_missing", event_id=event_id)
-        return
-    event, finished = found
-    if finished:
-        return  # a re-delivery of an event already handled (or parked)
-    handler = handlers.get(event.topic)
-    try:
-        if handler is not None:
-            handler(ctx, event.payload)
-    except Exception as error:
-        _record_failure(ctx, event_id, error)
-        raise  # Dramatiq retries it with backoff; the last failure parked the row and dead-letters the message
-    with ctx.uow() as uow:
-        uow.outbox.claim(event_id, at=ctx.clock.now())
-        uow.commit()
+        events = uow.outbox.unfinished(event_ids)  # re-deliveries of finished events are dropped here
+    failures: dict[int, Exception] = {}
+    done: list[int] = []
+    for topic, group in _by_topic(events).items():
+        batch_handler = batch_handlers.get(topic)
+        if batch_handler is not None:
+            failures.update(batch_handler(ctx, [(event.id, event.payload) for event in group]))
+        else:
+            _run_one_by_one(ctx, handlers.get(topic), group, done, failures)
+    if done:
+        with ctx.uow() as uow:
+            uow.outbox.claim_many(done, at=ctx.clock.now())
+            uow.commit()
+    if failures:
+        _record_failures(ctx, failures, at=ctx.clock.now())
+        raise EventsFailed(f"{len(failures)} of {len(events)} events failed: {sorted(failures)[:10]}")
 
 
-def _record_failure(ctx: ServiceContext, event_id: int, error: Exception) -> None:
-    log.exception("consumer.handler_failed", event_id=event_id)
+def _by_topic(events: list[OutboxEvent]) -> dict[str, list[OutboxEvent]]:
+    groups: dict[str, list[OutboxEvent]] = {}
+    for event in events:
+        groups.setdefault(event.topic, []).append(event)
+    return groups
+
+
+def _run_one_by_one(
+    ctx: ServiceContext,
+    handler: Handler | None,
+    events: list[OutboxEvent],
+    done: list[int],
+    failures: dict[int, Exception],
+) -> None:
+    for event in events:
+        try:
+            if handler is not None:
+                handler(ctx, event.payload)
+        except Exception as error:
+            log.exception("consumer.handler_failed", event_id=event.id, topic=event.topic)
+            failures[event.id] = error
+        else:
+            done.append(event.id)
+
+
+def _record_failures(ctx: ServiceContext, failures: Mapping[int, Exception], *, at: datetime) -> None:
     with ctx.uow() as uow:
-        parked = uow.outbox.record_failure(
-            event_id, error=repr(error)[:2000], park_after=RUNS_BEFORE_PARKING, at=ctx.clock.now()
-        )
+        parked = [
+            event_id
+            for event_id, error in failures.items()
+            if uow.outbox.record_failure(event_id, error=repr(error)[:2000], park_after=RUNS_BEFORE_PARKING, at=at)
+        ]
         uow.commit()
     if parked:
-        log.error("consumer.event_parked", event_id=event_id, runs=RUNS_BEFORE_PARKING)
+        log.error("consumer.events_parked", event_ids=parked, runs=RUNS_BEFORE_PARKING)
 
 
 def declare_consumer(
-    broker: RabbitmqBroker, ctx: ServiceContext, handlers: Mapping[str, Handler]
-) -> dramatiq.Actor[[int], None]:
+    broker: RabbitmqBroker,
+    ctx: ServiceContext,
+    handlers: Mapping[str, Handler],
+    batch_handlers: Mapping[str, BatchHandler],
+) -> dramatiq.Actor[[list[int] | int], None]:
     """Register the actor on the broker, so a Dramatiq worker on EVENTS_QUEUE runs it."""
 
-    def otklik_outbox_event(event_id: int) -> None:
-        handle_event(ctx, handlers, event_id)
+    def otklik_outbox_event(event_ids: list[int] | int) -> None:
+        # A bare id is a message of an earlier version (one event per message), still on a durable queue.
+        handle_events(ctx, handlers, batch_handlers, [event_ids] if isinstance(event_ids, int) else list(event_ids))
 
     return dramatiq.Actor(
         otklik_outbox_event,

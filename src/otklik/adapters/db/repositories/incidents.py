@@ -111,6 +111,15 @@ class IncidentRepository:
         )
         return [CandidateRow(*tuple(row)) for row in self._session.execute(query)]
 
+    def open_of(self, incident_ids: set[int]) -> set[int]:
+        """Of these incidents, those that exist and are not closed: one query for all of a link's candidates."""
+        if not incident_ids:
+            return set()
+        query = select(incidents.c.id).where(
+            incidents.c.id.in_(sorted(incident_ids)), incidents.c.status != IncidentStatus.CLOSED.value
+        )
+        return {int(incident_id) for incident_id in self._session.execute(query).scalars()}
+
     def appeal_candidate(self, appeal_id: int) -> CandidateRow | None:
         query = _candidate_select().where(appeals.c.id == appeal_id)
         row = self._session.execute(query).first()

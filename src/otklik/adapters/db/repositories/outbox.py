@@ -97,6 +97,22 @@ class OutboxRepository:
             return None
         return OutboxEvent(row["id"], row["topic"], row["payload"]), row["dispatched_at"] is not None
 
+    def unfinished(self, event_ids: list[int]) -> list[OutboxEvent]:
+        """Of these events, those neither done nor parked, in id order (one statement for a worker's batch)."""
+        query = select(outbox).where(outbox.c.id.in_(event_ids), outbox.c.dispatched_at.is_(None)).order_by(outbox.c.id)
+        return [OutboxEvent(r["id"], r["topic"], r["payload"]) for r in self._session.execute(query).mappings()]
+
+    def claim_many(self, event_ids: list[int], *, at: datetime) -> int:
+        """Mark these events done in one statement; how many were not done before."""
+        if not event_ids:
+            return 0
+        result = self._session.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(event_ids), outbox.c.dispatched_at.is_(None))
+            .values(dispatched_at=at, last_error=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def take_for_publishing(self, limit: int, *, republish_before: datetime) -> list[OutboxEvent]:
         """Events to hand to the broker, locked so two relays never take the same rows (SKIP LOCKED): the
         never-published, and those published before `republish_before` and still not done (a broker that lost
