@@ -29,6 +29,7 @@ from otklik.web.app import create_app
 from otklik.workers.schedule import run_scheduler
 
 log = structlog.get_logger(__name__)
+WORKER_HEALTHCHECK_SECONDS = 60
 
 # uvicorn's options for every HTTP process; "auto" picks uvloop and httptools, both dependencies (docs/ingestion.md).
 # bench/bench_ingest.py runs its yardstick app with the same options.
@@ -76,6 +77,10 @@ def serve(
                 host=bind_host,
                 port=bind_port,
                 log_level=settings.log_level.lower(),
+                # A child answers uvicorn's health ping from a thread while it builds its context (models, reference
+                # data): on a loaded machine that took longer than uvicorn's 5 s, and the parent killed and restarted
+                # starting children in a loop.
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 **HTTP_OPTIONS,
             )
     finally:
