@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from messages import make_messages  # noqa: E402  (bench/ is a folder of scripts, not a package)
+from scratch_database import scratch_postgresql  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("OTKLIK_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 RABBITMQ = os.environ.get("OTKLIK_BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 MODEL_DIR = Path(os.environ.get("OTKLIK_MODEL_DIR", ROOT / "var" / "models")).resolve()
 START_TIMEOUT = 300.0  # the first start builds the text models (≈ 30 s), on a loaded machine much longer
@@ -312,22 +312,6 @@ def measure_otklik(name: str, database_url: str, broker_url: str | None, options
     return result
 
 
-@contextmanager
-def fresh_postgresql() -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-
-    name = f"otklik_bench_ingest_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=True)
 
@@ -384,7 +368,7 @@ def main() -> None:
         print(f"trivial_rps: {trivial.rps:.0f} req/s")
         print(f"trivial_p99_ms: {trivial.percentile(0.99):.1f} ms")
         print(f"trivial_cpu_ms: {1000 * trivial.server_cpu_seconds / max(trivial.accepted, 1):.2f} ms/req")
-        with fresh_postgresql() as database_url, fresh_vhost() as broker_url:
+        with scratch_postgresql("otklik_bench_ingest") as database_url, fresh_vhost() as broker_url:
             report("pg", measure_otklik("pg", database_url, broker_url, options), trivial)
         if not options.skip_sqlite:
             database_url = f"sqlite:///{options.workdir / 'bench.db'}"

@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.migrate import upgrade
@@ -32,22 +30,10 @@ from otklik.adapters.db.uow import UnitOfWorkFactory
 from otklik.notify.rate_limit import SharedSendLimits
 from otklik.services.operations import database_readings
 
-ADMIN_URL = os.environ.get("OTKLIK_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).parent))
+from scratch_database import scratch_postgresql
+
 TOPICS = ("message.received", "appeal.registered", "appeal.status_changed")
-
-
-@contextmanager
-def postgresql_database() -> Iterator[str]:
-    name = f"otklik_bench_ops_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def fill_outbox(uow: UnitOfWorkFactory, finished: int) -> None:
@@ -115,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load_average_start: {os.getloadavg()[0]:.2f}")
     print(f"outbox_rows: {args.finished + 1_300} rows")
-    with postgresql_database() as url:
+    with scratch_postgresql("otklik_bench_ops") as url:
         measure("pg", url, args.finished, args.seconds)
     with tempfile.TemporaryDirectory() as folder:
         measure("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", args.finished, args.seconds)

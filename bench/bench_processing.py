@@ -36,8 +36,8 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).parent))
 from messages import make_messages
+from scratch_database import scratch_postgresql
 
-PG_ADMIN_URL = os.environ.get("OTKLIK_BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 BACKLOG = int(os.environ.get("OTKLIK_BENCH_BACKLOG", "1000"))  # messages per throughput phase
 RATE = float(os.environ.get("OTKLIK_BENCH_RATE", "100"))  # messages per second in the steady phase
@@ -49,20 +49,6 @@ START_TIMEOUT = 300.0
 
 def _rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=False)
-
-
-@contextmanager
-def _database() -> Iterator[str]:
-    name = f"otklik_bench_proc_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
@@ -274,7 +260,11 @@ def _quantile(values: list[float], q: float) -> float:
 def main() -> None:
     print(f"load_average_1min_at_start: {os.getloadavg()[0]:.2f} load")
     texts = make_messages(500, seed=11)
-    with _database() as database_url, _vhost() as vhost, tempfile.TemporaryDirectory(prefix="otklik-proc-") as tmp:
+    with (
+        scratch_postgresql("otklik_bench_proc") as database_url,
+        _vhost() as vhost,
+        tempfile.TemporaryDirectory(prefix="otklik-proc-") as tmp,
+    ):
         env = dict(
             os.environ,
             OTKLIK_DATABASE_URL=database_url,
