@@ -8,8 +8,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
+from sqlalchemy import text
 
 from otklik.services import live_feed
 from otklik.services.context import ServiceContext
@@ -40,7 +42,6 @@ def test_an_event_sent_by_another_process_reaches_this_process_s_readers(ctx: Se
                 env=os.environ,
             )
         else:
-            assert not ctx.live.reaches_other_processes  # the embedded mode is one process: nobody else to reach
             live_feed.broadcast(ctx, event)
         received = subscription.get(timeout=10)
     assert received == event
@@ -67,3 +68,28 @@ def test_an_oversized_event_travels_as_its_identity(ctx: ServiceContext) -> None
     assert received is not None and received["alert_id"] == 3 and received["change"] == "spike_alert"
     if _on_postgresql(ctx):  # NOTIFY carries at most 8,000 bytes: the text is left for the screen to load
         assert received == event
+
+
+def test_a_process_listens_only_while_it_has_readers(ctx: ServiceContext) -> None:
+    """Senders skip the read and the NOTIFY when no screen is open anywhere; a process with a reader is heard."""
+    with live_feed.subscribe(ctx):
+        assert ctx.live.has_listeners()
+    if _on_postgresql(ctx):
+        deadline = time.monotonic() + 10
+        while _listening_connections(ctx) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _listening_connections(ctx) == 0  # the last reader out closed the connection
+        time.sleep(1.1)  # past the senders' look-up interval
+    assert not ctx.live.has_listeners()
+
+
+def _listening_connections(ctx: ServiceContext) -> int:
+    with ctx.uow.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = 'otklik-live' AND datname = current_database()"
+                )
+            ).scalar_one()
+        )

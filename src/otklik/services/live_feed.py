@@ -12,7 +12,7 @@ import asyncio
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -118,25 +118,26 @@ FEED = LiveFeed()
 class Fanout(Protocol):
     """Carries a live event to the feed of every process that has readers, this one's included."""
 
-    @property
-    def reaches_other_processes(self) -> bool: ...
+    def has_listeners(self) -> bool:
+        """Whether any process may have a reader now (so an event is worth reading and sending)."""
 
     def send(self, event: dict[str, Any]) -> None: ...
 
-    def listen(self) -> None:
-        """Make sure this process receives what is sent from now on (called before a reader subscribes)."""
+    def listening(self) -> AbstractContextManager[None]:
+        """While inside, this process receives what is sent (entered before a reader subscribes)."""
 
 
 class LocalFanout:
     """The embedded single process: sending is publishing to this process's feed."""
 
-    reaches_other_processes = False
+    def has_listeners(self) -> bool:
+        return FEED.subscriber_count > 0
 
     def send(self, event: dict[str, Any]) -> None:
         FEED.publish(event)
 
-    def listen(self) -> None:
-        return None
+    def listening(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 def broadcast(ctx: ServiceContext, event: dict[str, Any]) -> None:
@@ -144,17 +145,18 @@ def broadcast(ctx: ServiceContext, event: dict[str, Any]) -> None:
     ctx.live.send(event)
 
 
-def subscribe(ctx: ServiceContext) -> AbstractContextManager[Subscription]:
+@contextmanager
+def subscribe(ctx: ServiceContext) -> Iterator[Subscription]:
     """`with live_feed.subscribe(ctx) as subscription:` — what is broadcast from now on, until the block ends."""
-    ctx.live.listen()
-    return FEED.subscribe()
+    with ctx.live.listening(), FEED.subscribe() as subscription:
+        yield subscription
 
 
 def announce(ctx: ServiceContext, appeal_id: int, change: str) -> None:
     """What a live screen needs of a registered or changed appeal; the scope fields let each reader filter.
 
     Called by the bus after the commit (services/handlers.py); nothing is read when nobody can be listening."""
-    if FEED.subscriber_count == 0 and not ctx.live.reaches_other_processes:
+    if not ctx.live.has_listeners():
         return
     with ctx.uow(readonly=True) as uow:
         appeal = uow.appeals.get(appeal_id)

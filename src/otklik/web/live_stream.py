@@ -22,7 +22,6 @@ def scoped_event_stream(
     ctx: ServiceContext, principal: Principal, *, seconds: float = STREAM_SECONDS
 ) -> StreamingResponse:
     authorize(principal, Action.READ)
-    ctx.live.listen()  # here, in the endpoint's thread: the first LISTEN of a process must not block the event loop
     return StreamingResponse(
         _events(ctx, scope_of(principal), seconds),
         media_type="text/event-stream",
