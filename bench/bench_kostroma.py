@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/bench_kostroma.py [--sets dev,heldout,fresh,unseen] 
 The engine is built as the service builds it (`build_understanding` with the production models and the settings'
 `auto_assign_threshold`, or `--threshold`). Every message runs the pipeline's understanding stages with its channel.
 Figures per set (prefix `dev_` / `heldout_`, `fresh_` when `fresh.jsonl` — a second unseen-style set — is there,
-and `unseen_` for `unseen.jsonl`, the last never-tuned-to set), and the same split by channel style (`social` = vk,
+`unseen_` for `unseen.jsonl`, tuned to since the issue-11 round, and `unseen2_` for `unseen2.jsonl`, the blind set
+of that round — `--errors` refuses to print its misses), and the same split by channel style (`social` = vk,
 telegram; `letters` = portal, hotline, 112, e-mail):
 - appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
 - group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
@@ -14,7 +15,9 @@ telegram; `letters` = portal, hotline, 112, e-mail):
   true appeals; auto_precision: of everything auto-routed, the share with the right body AND the right group
   (auto_precision_body_only: the right body, whatever the group);
 - the curve: for each threshold over the decision score (`otklik.nlp.calibration.decision_score`), coverage and
-  precision; the threshold of highest coverage at ≥ 0.90 precision on dev, and what it gives on held-out.
+  precision; the threshold of highest coverage at ≥ 0.90 precision on dev, and what it gives on held-out;
+- calibration: the same choice on the pooled `--calibrate-on` sets (default held-out + unseen), never on the
+  blind set, and the coverage and precision it gives on every set.
 Prints `name: value unit` lines. Labels come from the law and the region's structure (bench/data/kostroma/README.md).
 """
 
@@ -149,6 +152,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--threshold", type=float, default=None, help="auto_assign_threshold (default: settings)")
     parser.add_argument("--curve-step", type=float, default=0.05)
+    parser.add_argument(
+        "--calibrate-on",
+        default="heldout,unseen",
+        help="sets whose pooled curve chooses the threshold (never the blind set the figures are judged on)",
+    )
+    parser.add_argument("--errors", action="store_true", help="print every miss (tuning sets only, never unseen2)")
     args = parser.parse_args()
     threshold = Settings().auto_assign_threshold if args.threshold is None else args.threshold
     started = time.perf_counter()
@@ -160,18 +169,71 @@ def main() -> None:
         started = time.perf_counter()
         outcomes = [understand(engine, m) for m in read_set(args.data / f"{name}.jsonl")]
         results[name] = outcomes
+        if args.errors:
+            print_errors(name, outcomes)
         report(name, outcomes)
         report(f"{name}_social", [o for o in outcomes if o.truth.channel in SOCIAL])
         report(f"{name}_letters", [o for o in outcomes if o.truth.channel not in SOCIAL])
         print(f"{name}_time: {time.perf_counter() - started:.1f} s")
     print_curves(results, grid(args.curve_step))
+    print_calibration(results, grid(args.curve_step), [n for n in args.calibrate_on.split(",") if n in results])
+
+
+BLIND_SETS = {"unseen2"}  # judged on, never tuned to: its misses are not printed
+
+
+def print_errors(name: str, outcomes: Sequence[Outcome]) -> None:
+    """One line per miss of a tuning set: which stage is wrong, the truth and the engine's answer."""
+    if name in BLIND_SETS:
+        raise SystemExit(f"{name} is the blind set: its misses are not to be looked at")
+    for o in outcomes:
+        t = o.truth
+        wrong = [
+            stage
+            for stage, bad in (
+                ("appeal", o.detected != t.is_appeal),
+                ("group", t.is_appeal and o.group != t.group),
+                ("municipality", t.is_appeal and o.municipality_id != t.municipality_id),
+                ("body", t.is_appeal and o.agency_id != t.agency_id),
+                ("auto-wrong", o.auto_routed and not o.routed_right),
+            )
+            if bad
+        ]
+        if wrong:
+            print(
+                f"MISS {t.id} [{','.join(wrong)}] score={o.score:.2f} {t.text[:150]!r}"
+                f" | truth {t.is_appeal} {t.group} {t.municipality_id} {t.agency_id}"
+                f" | got {o.detected} {o.group} {o.municipality_id} {o.agency_id}"
+            )
 
 
 def chosen_sets(sets: str | None, data: Path) -> list[str]:
     """The sets named on the command line, or dev, heldout and — when they exist — fresh and unseen."""
     if sets is not None:
         return sets.split(",")
-    return ["dev", "heldout"] + [name for name in ("fresh", "unseen") if (data / f"{name}.jsonl").exists()]
+    return ["dev", "heldout"] + [name for name in ("fresh", "unseen", "unseen2") if (data / f"{name}.jsonl").exists()]
+
+
+def print_calibration(results: dict[str, list[Outcome]], thresholds: Sequence[float], pooled: list[str]) -> None:
+    """The threshold of highest coverage at ≥ 0.90 precision on the pooled calibration sets (not dev, whose
+    precision is ≥ 0.9 at every threshold because it was tuned on), and what it gives on every set."""
+    if not pooled or any(name in BLIND_SETS for name in pooled):
+        return
+    outcomes = [o for name in pooled for o in results[name]]
+    appeals = sum(o.truth.is_appeal for o in outcomes)
+    best = best_threshold(curve(scored(outcomes), appeals, thresholds))
+    label = "+".join(pooled)
+    if best is None:
+        print(f"calibration_threshold: none ({label} never reaches precision 0.90)")
+        return
+    print(f"calibration_sets: {label}")
+    print(f"calibration_threshold: {best.threshold:.2f} ratio")
+    print(f"calibration_coverage: {best.coverage:.3f} ratio")
+    print(f"calibration_precision: {best.precision:.3f} ratio")
+    for name, set_outcomes in results.items():
+        there = curve(scored(set_outcomes), sum(o.truth.is_appeal for o in set_outcomes), [best.threshold])[0]
+        print(f"{name}_at_calibration_threshold_coverage: {there.coverage:.3f} ratio")
+        print(f"{name}_at_calibration_threshold_precision: {there.precision:.3f} ratio")
 
 
 def print_curves(results: dict[str, list[Outcome]], thresholds: Sequence[float]) -> None:

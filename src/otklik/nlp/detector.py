@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from otklik.domain.analysis import Detection
@@ -16,6 +18,14 @@ from otklik.nlp.toxicity import ToxicityScorer
 
 APPEAL = "appeal"
 APPEAL_THRESHOLD = 0.3  # best held-out F1 (bench_detection); short-noise false positives stay at 0
+# A comment that opens as an ad or a marked repost is an announcement whatever problem words it holds («Продам
+# гараж … со смотровой ямой»); it stays findable and a moderator can still make it an appeal.
+ANNOUNCEMENT = re.compile(
+    r"^\W*(?:(?:продам|продаю|продается|продаётся|сдам|сдаю|сдается|сдаётся|куплю|отдам|отдаю)\b"
+    r"|(?:репост|новость|официально)\s*:)",
+    re.IGNORECASE,
+)
+ANNOUNCEMENT_SCORE = 0.05
 
 
 def is_public(channel: str | None) -> bool:
@@ -42,6 +52,8 @@ class ModelAppealDetector:
         """P(appeal) with its reasons; rules first for texts without words."""
         if letter_count(text) < 2 or not words(text):
             return 0.0, ("не обращение: нет текста",)
+        if ANNOUNCEMENT.match(text):
+            return ANNOUNCEMENT_SCORE, ("не обращение: объявление или репост",)
         score, problems = self._score(text)
         if not has_cyrillic(text):
             return min(score, 0.2), ("не обращение: текст не на русском",)

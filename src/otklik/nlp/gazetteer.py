@@ -10,11 +10,11 @@ from pathlib import Path
 
 from otklik.domain.geography import Settlement
 from otklik.domain.reference import ReferenceData
-from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, morph
+from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, is_known_person_name, morph
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
 # Bump when the built structure changes: the cached gazetteer is keyed by it (nlp/factory.py).
-GAZETTEER_FORMAT = "5"
+GAZETTEER_FORMAT = "5+guessed-names"
 DATA_FILES = ("city_districts.csv", "place_adjectives.csv", "place_aliases.csv")
 # District adjectives that name a municipality other than the one of the same stem in the reference data.
 ADJECTIVE_ALIASES = {"мантуровский": "Мантурово"}
@@ -123,7 +123,9 @@ def _risk(form: tuple[str, ...], nominative: str) -> int:
         return 0  # «Николо-Шанга», «Красное-на-Волге»: no person or common word is written so
     if len(word) <= 3 or is_dictionary_word(word) or is_dictionary_word(_fold(nominative)):
         return 2
-    return 1 if grammemes(word) & {"Name", "Surn", "Patr"} else 0
+    # pymorphy guesses «Name» for unknown words ending like names («Вохтома», «Якшанга», «Кадый»): only a name it
+    # knows makes the form a person's name too
+    return 1 if is_known_person_name(word) else 0
 
 
 class Gazetteer:

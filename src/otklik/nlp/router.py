@@ -4,6 +4,8 @@ and gap filler. The order and the data are explained in docs/routing.md."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from otklik.domain.agency import Agency, AgencyLevel
@@ -19,6 +21,9 @@ from otklik.nlp.ownership import Evidence, OwnershipEvidence
 
 LEARNED_MIN_CONFIDENCE = 0.6  # the learned router alone decides only above this
 MUNICIPAL_PLACE_FLOOR = 0.5  # a municipal body is only as sure as the place, but a vague place is not zero
+# The text names a municipal object (a well, a kindergarten, a street) but not where: whatever body the matrix
+# offers is a guess, so it goes to a moderator (below any auto-assign threshold the curve ever chose).
+UNPLACED_MUNICIPAL_CAP = 0.2
 
 
 class HybridRouter:
@@ -81,6 +86,21 @@ class HybridRouter:
         owned = self._owned(evidence, category, competence, location, learned, p_learned) if evidence else None
         if owned is not None:
             return owned
+        decision = self._by_matrix(category, competence, location, learned, p_learned, why_learned)
+        if decision is not None and evidence is not None and evidence.agency_label == MUNICIPAL_ADMINISTRATION:
+            return unplaced(decision, evidence)
+        return decision
+
+    def _by_matrix(
+        self,
+        category: CategoryGuess | None,
+        competence: Competence | None,
+        location: LocationGuess,
+        learned: Agency | None,
+        p_learned: float,
+        why_learned: str,
+    ) -> RoutingDecision | None:
+        """The competence matrix's body, with the learned router as second opinion or, alone, as gap filler."""
         if competence is not None:
             agency = competence.agency
             confidence = category.confidence if category else 0.0
@@ -132,3 +152,14 @@ class HybridRouter:
         if learned is not None and learned.id == agency.id:
             confidence = max(confidence, p_learned)
         return self._decision(agency, confidence, "ownership", reasons)
+
+
+def unplaced(decision: RoutingDecision, evidence: Evidence) -> RoutingDecision:
+    """A municipal object whose place the text does not name: the matrix's body stands, with a confidence that
+    sends it to a moderator, and the reason says why."""
+    why = evidence.reason.replace("{match}", evidence.match).replace("{agency}", "администрация муниципалитета")
+    return dataclasses.replace(
+        decision,
+        confidence=min(decision.confidence, UNPLACED_MUNICIPAL_CAP),
+        reasons=(*decision.reasons, f"{why}, но место не названо — нужен модератор"),
+    )

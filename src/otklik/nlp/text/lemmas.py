@@ -61,6 +61,14 @@ def grammemes(word: str) -> frozenset[str]:
     return frozenset(tags)
 
 
+def is_known_person_name(word: str) -> bool:
+    """True when pymorphy3 knows the word (not only guesses it) as a first name, surname or patronymic."""
+    return any(
+        parse.is_known and {"Name", "Surn", "Patr"} & set(str(parse.tag).replace(" ", ",").split(","))
+        for parse in morph().parse(word)[:4]
+    )
+
+
 @lru_cache(maxsize=50_000)
 def is_dictionary_word(word: str) -> bool:
     """True when pymorphy3 knows the word as a common (not geographic or personal) word."""
