@@ -261,9 +261,8 @@ def _row(out: io.StringIO, *values: object) -> None:
     out.write("\t".join(_cell(v) for v in values) + "\n")
 
 
-def one_appeal(g: Generator, rows: Rows, appeal_id: int, per_year: dict[int, int]) -> None:
+def one_appeal(g: Generator, rows: Rows, appeal_id: int, per_year: dict[int, int], created: datetime) -> None:
     rng, work, now = g.rng, g.work, g.until
-    created = g.created()
     year = created.astimezone(g.calendar.tz).year
     per_year[year] = per_year.get(year, 0) + 1
     number = f"44-{year}-{per_year[year]:07d}"
@@ -455,11 +454,14 @@ def generate(
                 " RESTART IDENTITY CASCADE"
             )
         per_year: dict[int, int] = {}
+        # Appeals arrive in time order, so the table's rows lie in it, as a live region's do: a list read in
+        # date order reads neighbouring pages (a random order made every date-ordered read a random one).
+        moments = sorted(g.created() for _ in range(count))
         done = 0
         for batch in _batches(count):
             rows = Rows(*(io.StringIO() for _ in range(5)))
             for appeal_id in batch:
-                one_appeal(g, rows, appeal_id, per_year)
+                one_appeal(g, rows, appeal_id, per_year, moments[appeal_id - 1])
             _copy(connection, rows)
             connection.commit()
             done += len(batch)

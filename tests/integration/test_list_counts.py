@@ -62,6 +62,20 @@ def test_a_list_within_the_cap_is_exact(client: TestClient, eight: list[dict[str
     assert (at_the_cap["total"], at_the_cap["total_capped"]) == (CAP, False)
 
 
+def test_a_word_search_counts_up_to_its_own_cap_and_still_lists_every_hit(
+    client: TestClient, eight: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(appeal_pages, "SEARCH_COUNT_CAP", 3)
+    sharya = {row["id"] for row in eight if "Шарье" in row["text"]}
+    assert len(sharya) == 5
+    for sort in ("relevance", "date"):
+        page = _page(client, q="Шарье", sort=sort, per_page=50)
+        assert (page["total"], page["total_capped"]) == (3, True), sort
+        assert {item["id"] for item in page["items"]} == sharya, "a capped total does not shorten the list"
+    galich = _page(client, q="Галиче")
+    assert (galich["total"], galich["total_capped"]) == (3, False), "exactly the search's cap is still exact"
+
+
 def test_a_dashboard_drilldown_is_exact_above_the_cap(client: TestClient, eight: list[dict[str, Any]]) -> None:
     day = eight[0]["created_at"][:10]
     page = _page(client, **{"from": day, "to": day}, per_page=2)

@@ -129,7 +129,8 @@ class AppealPage(BaseModel):
     total: int = Field(
         ...,
         description="appeals matching the filters in your scope: exact up to 10000; beyond that 10000 with "
-        "total_capped true («больше 10 000»), so a list of a million is never counted row by row. A dashboard "
+        "total_capped true («больше 10 000»), so a list of a million is never counted row by row; a word search "
+        "(q=) is exact up to 2000 hits («больше 2 000»), the depth its ranking reads. A dashboard "
         "drill-down (from/to/topic/channel/measure) is always exact: it is the figure it was opened from.",
     )
     total_capped: bool = Field(False, description="true when there are more than `total` appeals")

@@ -23,6 +23,10 @@ from otklik.domain.errors import InvalidInput
 COUNT_CAP = 10_000
 # A word search ranked by relevance is paged by offset, down to this many hits; `sort=date` walks further.
 MAX_RANKED_DEPTH = 2_000
+# A word search's total is exact up to this many hits. A common word is in a quarter of the appeals: counting
+# COUNT_CAP of its hits reads some 40,000 rows (each one checked against the words), the cost of the whole page
+# five times over; its ranking looks at no more hits than this anyway (docs/reads-at-scale.md).
+SEARCH_COUNT_CAP = 2_000
 MAX_ID = 2**31 - 1
 _VERSION = 1
 _MAX_CURSOR_LENGTH = 200

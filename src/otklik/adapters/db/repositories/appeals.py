@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, false, func, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
 
 from otklik.adapters.db.repositories import appeal_pages as pages
 from otklik.adapters.db.repositories.appeal_pages import AppealPage
@@ -142,6 +143,14 @@ def _next_cursor(filters: AppealFilter, items: list[Appeal], *, more: bool, offs
     return pages.encode(pages.AfterCursor(last.created_at, last.id))
 
 
+def _same_directions(order: Order, columns: list[ColumnElement[Any]]) -> Order:
+    """`columns` sorted as the matching terms of `order` are (ascending or descending)."""
+    return [
+        column.desc() if part.modifier is operators.desc_op else column.asc()
+        for part, column in zip(order, columns, strict=True)
+    ]
+
+
 class AppealRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -198,17 +207,19 @@ class AppealRepository:
             # The unique index answers alone: no count, the page is the total (0 or 1).
             rows = self._appeals(query.order_by(*order).limit(2))
             return AppealPage(rows, len(rows), False, None)
-        total, capped = self._count(query, exact=filters.exact_total)
-        if filters.ranked and total > pages.MAX_RANKED_DEPTH:
-            # Ranking a common word's every hit is seconds at a million; the best of its newest hits is bounded.
-            newest = query.with_only_columns(appeals.c.id).order_by(*date_order()).limit(pages.MAX_RANKED_DEPTH)
-            query = query.where(appeals.c.id.in_(newest.scalar_subquery()))
+        searched = bool(filters.query and filters.query.strip())
+        cap = pages.SEARCH_COUNT_CAP if searched else pages.COUNT_CAP
+        total, capped = self._count(query, exact=filters.exact_total, cap=cap)
         offset = (filters.page - 1) * filters.per_page
         if isinstance(cursor, pages.AfterCursor):
             query, offset = query.where(_after(cursor)), 0
         elif isinstance(cursor, pages.OffsetCursor):
             offset = cursor.offset
-        rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
+        if filters.ranked and (capped or total > pages.MAX_RANKED_DEPTH):
+            # Ranking a common word's every hit is seconds at a million; the best of its newest hits is bounded.
+            rows = self._best_of_newest(query, order, offset, filters.per_page + 1)
+        else:
+            rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
         items = rows[: filters.per_page]
         return AppealPage(
             items, total, capped, _next_cursor(filters, items, more=len(rows) > len(items), offset=offset)
@@ -218,13 +229,32 @@ class AppealRepository:
         # The one selected entity is the row's scalar; the stubs type a one-entity Select's scalars as tuples.
         return cast(list[Appeal], list(self._session.scalars(query)))
 
-    def _count(self, query: Select[tuple[Appeal]], *, exact: bool) -> tuple[int, bool]:
-        """Exact, or up to COUNT_CAP + 1 rows: a list of a million never counts more than the cap's index range."""
-        counted = query if exact else query.limit(pages.COUNT_CAP + 1)
+    def _best_of_newest(self, query: Select[tuple[Appeal]], order: Order, offset: int, limit: int) -> list[Appeal]:
+        """A page of the best among the newest MAX_RANKED_DEPTH hits, in `order` (relevance, then date).
+
+        The newest hits are read once, in date order, each with its sort keys (its relevance computed from the row
+        just read); only the page's appeals are then read whole. Without this, PostgreSQL reads every one of the
+        newest hits a second time by its id to rank it."""
+        keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
+        newest = (
+            query.with_only_columns(appeals.c.id.label("appeal_id"), *keys)
+            .order_by(*date_order())
+            .limit(pages.MAX_RANKED_DEPTH)
+            .subquery("newest")
+        )
+        ranked = _same_directions(order, [newest.c[key.name] for key in keys])
+        best = select(*newest.c).order_by(*ranked).offset(offset).limit(limit).subquery("best")
+        page: Select[tuple[Appeal]] = select(Appeal)
+        page = page.join(best, best.c.appeal_id == appeals.c.id)
+        return self._appeals(page.order_by(*_same_directions(order, [best.c[key.name] for key in keys])))
+
+    def _count(self, query: Select[tuple[Appeal]], *, exact: bool, cap: int) -> tuple[int, bool]:
+        """Exact, or up to `cap` + 1 rows: a list of a million never counts more than the cap's index range."""
+        counted = query if exact else query.limit(cap + 1)
         found = int(self._session.scalar(select(func.count()).select_from(counted.subquery())) or 0)
-        if exact or found <= pages.COUNT_CAP:
+        if exact or found <= cap:
             return found, False
-        return pages.COUNT_CAP, True
+        return cap, True
 
     def _matching(self, filters: AppealFilter, scope: AppealScope) -> tuple[Select[tuple[Appeal]], Order]:
         query: Select[tuple[Appeal]] = select(Appeal)

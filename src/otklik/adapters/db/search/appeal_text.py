@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, false, select
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.search import postgres, sqlite
@@ -22,28 +22,29 @@ def date_order() -> Order:
 
 
 def text_search(query: Select[T], dialect: str, raw: str, *, by_date: bool) -> tuple[Select[T], Order]:
-    """The query narrowed to the appeals whose masked text matches `raw` (or whose number is `raw`), and its
-    order: the exact number first, then by relevance (newest first among equals), or by date when asked."""
+    """The query narrowed to the appeals whose masked text matches `raw` (or, when `raw` has an appeal number's
+    shape, to the appeal of that number), and its order: by relevance (newest first among equals), or by date.
+
+    A word is never also compared with the numbers: a text that is not number-shaped cannot be a number, and an
+    `OR` with the unique index keeps PostgreSQL from counting a common word's hits from its GIN index alone."""
     wanted = search_text(raw)
-    number: ColumnElement[bool] = appeals.c.number == wanted.text
-    rank: UnaryExpression[Any] | None
+    rank: UnaryExpression[Any] | None = None
     if wanted.is_number or not wanted.has_words:
-        query, rank = query.where(number), None
+        query = query.where(appeals.c.number == wanted.text)
     elif dialect == "postgresql":
-        query = query.where(or_(postgres.matches(wanted.text), number))
+        query = query.where(postgres.matches(wanted.text))
         rank = postgres.rank(wanted.text).desc()
     else:
         fts = sqlite.fts_query(wanted.text)
         if fts.expression is None:
-            query, rank = query.where(number), None
+            query = query.where(false())  # only stop words or negations: nothing to find, as an empty tsquery
         else:
             hits = sqlite.hits(fts).subquery()
-            query = query.outerjoin(hits, hits.c.appeal_id == appeals.c.id)
-            query = query.where(or_(hits.c.appeal_id.is_not(None), number))
+            query = query.join(hits, hits.c.appeal_id == appeals.c.id)
             rank = hits.c.rank.asc()
-    if by_date:
+    if by_date or rank is None:
         return query, date_order()
-    return query, [number.desc(), *([rank] if rank is not None else []), *date_order()]
+    return query, [rank, *date_order()]
 
 
 def highlights(session: Session, raw: str, ids: Collection[int], visible: ColumnElement[bool]) -> dict[int, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from otklik.domain.errors import InvalidInput
 
 MAX_QUERY_LENGTH = 200
-_NUMBER = re.compile(r"^\d{2}-\d{4}-\d{6}$")
+_NUMBER = re.compile(r"^\d{2}-\d{4}-\d{6,}$")  # as domain/numbering.py: a sequence past 999999 grows
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
