@@ -25,9 +25,16 @@ _CALLED = re.compile(r"(?i)(?:меня зовут|с уважением,?|моя
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _regex_spans(text: str) -> list[PersonalDataSpan]:
     spans = []
+    # Every pattern but the e-mail needs a digit, and the e-mail an «@»: most texts skip most patterns.
+    digits, at = _DIGIT.search(text) is not None, "@" in text
     for kind, pattern in _PATTERNS:
+        if not (at if kind == "email" else digits):
+            continue
         for match in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             spans.append(PersonalDataSpan(kind, match.start(group), match.end(group)))
