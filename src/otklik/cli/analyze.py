@@ -6,12 +6,13 @@ import itertools
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from otklik.nlp.analyze import Message, analyze_messages
-from otklik.pipeline.components import Understanding
+if TYPE_CHECKING:  # the engine's modules (scikit-learn…) load when the command runs, not for `--help`
+    from otklik.nlp.analyze import Message
+    from otklik.pipeline.components import Understanding
 
 BATCH = 256
 
@@ -24,6 +25,8 @@ def _engine() -> Understanding:
 
 
 def _messages(lines: Iterator[str]) -> Iterator[Message]:
+    from otklik.nlp.analyze import Message
+
     for line in lines:
         if not line.strip():
             continue
@@ -44,6 +47,8 @@ def analyze(
     """Разобрать сообщение: обращение ли, тема, место, орган, приоритет."""
     if not jsonl and text is None:
         raise typer.BadParameter("дайте текст или --jsonl")
+    from otklik.nlp.analyze import Message, analyze_messages
+
     understanding = _engine()
     if not jsonl:
         result = analyze_messages(understanding, [Message(text, channel)])[0]

@@ -12,8 +12,8 @@ from otklik.nlp.explain import top_words
 from otklik.nlp.features import Featurizer
 from otklik.nlp.linear import LinearHead
 from otklik.nlp.problem_cues import CuedHead
-from otklik.nlp.text.lemmas import words
-from otklik.nlp.text.normalize import has_cyrillic, letter_count
+from otklik.nlp.text.lemmas import has_words
+from otklik.nlp.text.normalize import has_cyrillic, has_letters
 from otklik.nlp.toxicity import ToxicityScorer
 
 APPEAL = "appeal"
@@ -50,7 +50,7 @@ class ModelAppealDetector:
 
     def appeal_score(self, text: str) -> tuple[float, tuple[str, ...]]:
         """P(appeal) with its reasons; rules first for texts without words."""
-        if letter_count(text) < 2 or not words(text):
+        if not has_letters(text, 2) or not has_words(text):
             return 0.0, ("не обращение: нет текста",)
         if ANNOUNCEMENT.match(text):
             return ANNOUNCEMENT_SCORE, ("не обращение: объявление или репост",)

@@ -25,9 +25,21 @@ _CALLED = re.compile(r"(?i)(?:меня зовут|с уважением,?|моя
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
+_DIGIT = re.compile(r"\d")
+# The fewest digits (`\d`) a match of each pattern holds, counted by hand from the patterns above (e.g. СНИЛС
+# 3+3+3+2): a text with fewer digits skips the pattern — most texts hold a house number at most. Keyed by the
+# pattern's source, so an edited pattern loses its shortcut instead of keeping a wrong one.
+_MIN_DIGITS = {
+    pattern.pattern: digits for (_, pattern), digits in zip(_PATTERNS, (0, 11, 10, 11, 5, 16, 10), strict=True)
+}
+
+
 def _regex_spans(text: str) -> list[PersonalDataSpan]:
     spans = []
+    digits, at = len(_DIGIT.findall(text)), "@" in text
     for kind, pattern in _PATTERNS:
+        if digits < _MIN_DIGITS.get(pattern.pattern, 0) or (kind == "email" and not at):
+            continue  # the e-mail pattern needs an «@»
         for match in pattern.finditer(text):
             group = 1 if pattern.groups else 0
             spans.append(PersonalDataSpan(kind, match.start(group), match.end(group)))

@@ -25,6 +25,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("ё", "е"))
 
 
+def has_words(text: str) -> bool:
+    """`bool(words(text))` without listing them."""
+    return _WORD.search(text.lower().replace("ё", "е")) is not None
+
+
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """Word tokens as written, with their character offsets."""
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]

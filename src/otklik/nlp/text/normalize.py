@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -31,6 +32,11 @@ def strip_urls(text: str) -> str:
 
 def letter_count(text: str) -> int:
     return len(_LETTER.findall(text))
+
+
+def has_letters(text: str, count: int) -> bool:
+    """`letter_count(text) >= count`, stopping at the count-th letter instead of listing every letter of the text."""
+    return count <= 0 or next(itertools.islice(_LETTER.finditer(text), count - 1, None), None) is not None
 
 
 def has_cyrillic(text: str) -> bool:
