@@ -5,9 +5,9 @@ Run: .venv/bin/python bench/bench_kostroma.py [--sets dev,heldout,fresh,unseen] 
 The engine is built as the service builds it (`build_understanding` with the production models and the settings'
 `auto_assign_threshold`, or `--threshold`). Every message runs the pipeline's understanding stages with its channel.
 Figures per set (prefix `dev_` / `heldout_`, `fresh_` when `fresh.jsonl` — a second unseen-style set — is there,
-`unseen_` for `unseen.jsonl`, tuned to since the issue-11 round, and `unseen2_` for `unseen2.jsonl`, the blind set
-of that round — `--errors` refuses to print its misses), and the same split by channel style (`social` = vk,
-telegram; `letters` = portal, hotline, 112, e-mail):
+`unseen_` / `unseen2_` for `unseen.jsonl` / `unseen2.jsonl`, tuned to since they were measured, and `unseen3_` for
+`unseen3.jsonl`, the blind set of the nlp2 round — `--errors` refuses to print its misses), and the same split by
+channel style (`social` = vk, telegram; `letters` = portal, hotline, 112, e-mail):
 - appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
 - group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
   said «not an appeal» (as when a moderator turns it into an appeal), so each stage is measured on its own;
@@ -16,8 +16,10 @@ telegram; `letters` = portal, hotline, 112, e-mail):
   (auto_precision_body_only: the right body, whatever the group);
 - the curve: for each threshold over the decision score (`otklik.nlp.calibration.decision_score`), coverage and
   precision; the threshold of highest coverage at ≥ 0.90 precision on dev, and what it gives on held-out;
-- calibration: the same choice on the pooled `--calibrate-on` sets (default held-out + unseen), never on the
-  blind set, and the coverage and precision it gives on every set.
+- calibration: the threshold chosen on the pooled `--calibrate-on` sets (default held-out + unseen + unseen2), never
+  on the blind set, by the rule with a margin (`calibration.threshold_with_margin`: highest coverage whose lower
+  one-sided 90 % Wilson bound of precision is ≥ 0.90) and, for comparison, by the point estimate; what each gives on
+  every set; and leave-one-set-out: the margin rule chosen on the other calibration sets, checked on the one left out.
 Prints `name: value unit` lines. Labels come from the law and the region's structure (bench/data/kostroma/README.md).
 """
 
@@ -31,7 +33,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from otklik.nlp.calibration import Scored, best_threshold, curve, decision_score, grid
+from otklik.nlp.calibration import (
+    CurvePoint,
+    Scored,
+    best_threshold,
+    curve,
+    decision_score,
+    grid,
+    precision_lower_bound,
+    threshold_with_margin,
+)
 from otklik.nlp.factory import build_understanding
 from otklik.pipeline.components import Understanding
 from otklik.pipeline.context import PipelineContext
@@ -154,10 +165,10 @@ def main() -> None:
     parser.add_argument("--curve-step", type=float, default=0.05)
     parser.add_argument(
         "--calibrate-on",
-        default="heldout,unseen",
+        default="heldout,unseen,unseen2",
         help="sets whose pooled curve chooses the threshold (never the blind set the figures are judged on)",
     )
-    parser.add_argument("--errors", action="store_true", help="print every miss (tuning sets only, never unseen2)")
+    parser.add_argument("--errors", action="store_true", help="print every miss (tuning sets only, never unseen3)")
     args = parser.parse_args()
     threshold = Settings().auto_assign_threshold if args.threshold is None else args.threshold
     started = time.perf_counter()
@@ -179,7 +190,7 @@ def main() -> None:
     print_calibration(results, grid(args.curve_step), [n for n in args.calibrate_on.split(",") if n in results])
 
 
-BLIND_SETS = {"unseen2"}  # judged on, never tuned to: its misses are not printed
+BLIND_SETS = {"unseen3"}  # judged on, never tuned to: its misses are not printed
 
 
 def print_errors(name: str, outcomes: Sequence[Outcome]) -> None:
@@ -211,29 +222,48 @@ def chosen_sets(sets: str | None, data: Path) -> list[str]:
     """The sets named on the command line, or dev, heldout and — when they exist — fresh and unseen."""
     if sets is not None:
         return sets.split(",")
-    return ["dev", "heldout"] + [name for name in ("fresh", "unseen", "unseen2") if (data / f"{name}.jsonl").exists()]
+    optional = ("fresh", "unseen", "unseen2", "unseen3")
+    return ["dev", "heldout"] + [name for name in optional if (data / f"{name}.jsonl").exists()]
+
+
+def pooled_curve(
+    results: dict[str, list[Outcome]], names: Sequence[str], thresholds: Sequence[float]
+) -> list[CurvePoint]:
+    outcomes = [o for name in names for o in results[name]]
+    return curve(scored(outcomes), sum(o.truth.is_appeal for o in outcomes), thresholds)
 
 
 def print_calibration(results: dict[str, list[Outcome]], thresholds: Sequence[float], pooled: list[str]) -> None:
-    """The threshold of highest coverage at ≥ 0.90 precision on the pooled calibration sets (not dev, whose
-    precision is ≥ 0.9 at every threshold because it was tuned on), and what it gives on every set."""
+    """The threshold chosen on the pooled calibration sets (not dev, whose precision is ≥ 0.9 at every threshold
+    because it was tuned on), by the margin rule and by the point estimate, what each gives on every set, and the
+    margin rule's leave-one-set-out check."""
     if not pooled or any(name in BLIND_SETS for name in pooled):
         return
-    outcomes = [o for name in pooled for o in results[name]]
-    appeals = sum(o.truth.is_appeal for o in outcomes)
-    best = best_threshold(curve(scored(outcomes), appeals, thresholds))
-    label = "+".join(pooled)
-    if best is None:
-        print(f"calibration_threshold: none ({label} never reaches precision 0.90)")
-        return
-    print(f"calibration_sets: {label}")
-    print(f"calibration_threshold: {best.threshold:.2f} ratio")
-    print(f"calibration_coverage: {best.coverage:.3f} ratio")
-    print(f"calibration_precision: {best.precision:.3f} ratio")
-    for name, set_outcomes in results.items():
-        there = curve(scored(set_outcomes), sum(o.truth.is_appeal for o in set_outcomes), [best.threshold])[0]
-        print(f"{name}_at_calibration_threshold_coverage: {there.coverage:.3f} ratio")
-        print(f"{name}_at_calibration_threshold_precision: {there.precision:.3f} ratio")
+    points = pooled_curve(results, pooled, thresholds)
+    print(f"calibration_sets: {'+'.join(pooled)}")
+    for rule, best in (("", threshold_with_margin(points)), ("point_", best_threshold(points))):
+        if best is None:
+            print(f"calibration_{rule}threshold: none (the pooled sets never reach precision 0.90)")
+            continue
+        print(f"calibration_{rule}threshold: {best.threshold:.2f} ratio")
+        print(f"calibration_{rule}coverage: {best.coverage:.3f} ratio")
+        print(f"calibration_{rule}precision: {best.precision:.3f} ratio")
+        print(f"calibration_{rule}precision_lower_bound: {precision_lower_bound(best):.3f} ratio")
+        for name, set_outcomes in results.items():
+            there = curve(scored(set_outcomes), sum(o.truth.is_appeal for o in set_outcomes), [best.threshold])[0]
+            print(f"{name}_at_calibration_{rule}threshold_coverage: {there.coverage:.3f} ratio")
+            print(f"{name}_at_calibration_{rule}threshold_precision: {there.precision:.3f} ratio")
+    for left_out in pooled if len(pooled) > 1 else []:
+        others = [name for name in pooled if name != left_out]
+        chosen = threshold_with_margin(pooled_curve(results, others, thresholds))
+        if chosen is None:
+            print(f"leave_out_{left_out}: none ({'+'.join(others)} never reach the bound 0.90)")
+            continue
+        there = pooled_curve(results, [left_out], [chosen.threshold])[0]
+        print(
+            f"leave_out_{left_out}: threshold {chosen.threshold:.2f} from {'+'.join(others)};"
+            f" there coverage {there.coverage:.3f} precision {there.precision:.3f}"
+        )
 
 
 def print_curves(results: dict[str, list[Outcome]], thresholds: Sequence[float]) -> None:

@@ -52,7 +52,7 @@ def group_placement(reference: ReferenceData) -> GroupPlacement:
 def build_understanding(
     reference: ReferenceData,
     *,
-    auto_assign_threshold: float = 0.25,  # the settings' default (docs/evaluation-kostroma.md)
+    auto_assign_threshold: float = 0.60,  # the settings' default (docs/evaluation-kostroma.md)
     model_dir: Path | None = None,
     models: EngineModels | None = None,
     appeal_threshold: float = APPEAL_THRESHOLD,
