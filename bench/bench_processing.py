@@ -5,6 +5,9 @@ Prints (`name: value unit`):
 - processed_throughput_1_worker, processed_throughput_2_workers: a backlog of BACKLOG messages posted while no worker
   runs, then decided by 1 (then 2) workers; messages decided per second while all the workers were consuming (their
   incident linking interleaved; each phase starts from an empty outbox).
+- worker_cpu_per_message_N, postgres_cpu_per_message_N: CPU seconds (user + system, from /proc) of the worker
+  processes and of the database's server processes during that phase, per message decided — the cost of a message
+  where the wall clock on a shared machine says little.
 - at a steady RATE msg/s for STEADY_SECONDS (2 workers): accept → decision latency p50/p95/p99 (`received_at` to
   `processed_at` of each registered message, both stamped by the servers; the appeal number is assigned in the
   decision's transaction), the outbox lag (age of the oldest unfinished event, sampled every second), and the
@@ -165,10 +168,37 @@ def _decided(engine: Engine, prefix: str) -> int:
         )
 
 
-def _throughput(engine: Engine, prefix: str, count: int, ready_at: float) -> float:
-    """Messages decided per second from the moment every worker consumed until the last was decided."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(engine: Engine) -> list[int]:
+    with engine.connect() as connection:
+        return [
+            int(pid)
+            for pid in connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars()
+        ]
+
+
+def _cpu(pids: list[int]) -> dict[int, float]:
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def _throughput(
+    engine: Engine, prefix: str, count: int, ready_at: float, workers: list[int]
+) -> tuple[float, float, float]:
+    """Messages decided per second from the moment every worker consumed until the last was decided, and the CPU
+    seconds per message of the workers and of the database's server processes meanwhile."""
     deadline = ready_at + PHASE_TIMEOUT
     start_count = _decided(engine, prefix)
+    worker_cpu, server_cpu = _cpu(workers), _cpu(_server_pids(engine))
     start = time.monotonic()
     done = start_count
     while done < count:
@@ -176,7 +206,11 @@ def _throughput(engine: Engine, prefix: str, count: int, ready_at: float) -> flo
             sys.exit(f"{prefix}: only {done}/{count} decided in {PHASE_TIMEOUT:.0f} s")
         time.sleep(0.1)
         done = _decided(engine, prefix)
-    return (count - start_count) / (time.monotonic() - start)
+    decided = count - start_count
+    rate = decided / (time.monotonic() - start)
+    worker_used = sum(_cpu_seconds(pid) - before for pid, before in worker_cpu.items())
+    server_used = sum(_cpu_seconds(pid) - server_cpu.get(pid, 0.0) for pid in _server_pids(engine))
+    return rate, worker_used / max(decided, 1), server_used / max(decided, 1)
 
 
 def _wait_drained(engine: Engine) -> None:
@@ -299,8 +333,12 @@ def main() -> None:
                     for name in names:
                         processes.start(name, "worker", "--concurrency", "2")
                     ready_at = _wait_consumers(processes, vhost, workers, names)
-                    rate = _throughput(engine, prefix, BACKLOG, ready_at)
-                    print(f"processed_throughput_{workers}_worker{'s' if workers > 1 else ''}: {rate:.1f} msg/s")
+                    pids = [processes.running[name].pid for name in names]
+                    rate, worker_cpu, server_cpu = _throughput(engine, prefix, BACKLOG, ready_at, pids)
+                    suffix = f"{workers}_worker{'s' if workers > 1 else ''}"
+                    print(f"processed_throughput_{suffix}: {rate:.1f} msg/s")
+                    print(f"worker_cpu_per_message_{suffix}: {worker_cpu * 1000:.1f} ms")
+                    print(f"postgres_cpu_per_message_{suffix}: {server_cpu * 1000:.1f} ms")
                     _wait_drained(engine)  # the next phase starts from an empty outbox (no incident linking left)
                     if workers == 1:
                         processes.stop(*names)

@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, text
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.migrate import upgrade
 from otklik.adapters.db.repositories.analytics_rollup import rebuild
+from otklik.adapters.db.repositories.appeal_numbers import reset_numbers
 from otklik.adapters.db.uow import UnitOfWorkFactory
 from otklik.domain.appeal_kind import AppealKind, Priority
 from otklik.domain.calendar import WorkCalendar
@@ -447,6 +448,10 @@ def generate(
     g = Generator(reference, calendar, until or datetime.now(UTC), seed)
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     started = clock.monotonic()
+    engine = build_engine(url)
+    with engine.begin() as sa_connection:
+        reset_numbers(sa_connection)  # the counters' sequences too: numbers start after the ones written below
+    engine.dispose()
     with psycopg.connect(dsn, autocommit=False) as connection:
         with connection.cursor() as cursor:
             cursor.execute(

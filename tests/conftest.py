@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from channels.loopback import serve  # tests/ is on sys.path: the shared loopback server
 from database_support import fresh_database
+from otklik.adapters.db.repositories.appeal_numbers import reset_numbers
 from otklik.bootstrap import bootstrap
 from otklik.clock import SystemClock
 from otklik.observability import configure_logging
@@ -26,6 +27,8 @@ from staff_support import StaffTeam
 configure_logging()  # the service's own log format in tests too (plain tracebacks, no local variables)
 
 RUNTIME_TABLES = (
+    "analytics_rollup_hours_pending",
+    "analytics_rollup_pending",
     "analytics_rollup_hours",
     "analytics_rollup",
     "spike_alerts",
@@ -99,6 +102,7 @@ def _empty_runtime_tables(ctx: ServiceContext) -> None:
     with engine.begin() as connection:
         for table in RUNTIME_TABLES:
             connection.execute(text(f"DELETE FROM {table}"))
+        reset_numbers(connection)  # on PostgreSQL the counters are sequences, which no DELETE reaches
 
 
 @pytest.fixture

@@ -77,7 +77,11 @@ def _run(system: System, sender: Sender, prefix: str, urls: list[str], on_crash:
 def _leader_pid(ctx: ServiceContext) -> int | None:
     with ctx.uow.engine.connect() as connection:
         name = connection.execute(
-            text("SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'otklik-leader-%'")
+            # This database's leader only: other systems on the same server (benches, other runs) have their own.
+            text(
+                "SELECT application_name FROM pg_stat_activity"
+                " WHERE application_name LIKE 'otklik-leader-%' AND datname = current_database()"
+            )
         ).scalar()
     return int(name.rsplit("-", 1)[1]) if name else None
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from otklik.adapters.db.repositories.analytics import AnalyticsRepository
-from otklik.adapters.db.repositories.analytics_rollup import RollupReader, rebuild, rollup_serves
+from otklik.adapters.db.repositories.analytics_rollup import RollupReader, fold_pending, rebuild, rollup_serves
 from otklik.adapters.db.tables.analytics_rollup import ROLLUP_COUNTERS, analytics_rollup, analytics_rollup_hours
 from otklik.clock import FrozenClock
 from otklik.domain.access import Role, scope_of, staff
@@ -109,6 +109,13 @@ def rollup_rows(ctx: ServiceContext) -> tuple[set[tuple[Any, ...]], set[tuple[An
     return cells, hours
 
 
+def fold(ctx: ServiceContext, *, batch: int = 5_000) -> int:
+    with ctx.uow() as uow:
+        moved = fold_pending(uow.session.connection(), batch=batch)
+        uow.commit()
+    return moved
+
+
 def test_the_rollup_equals_the_direct_queries_through_a_lifecycle(ctx: ServiceContext, client: TestClient) -> None:
     steps: list[Callable[[], object]] = []
     ids: dict[str, int] = {}
@@ -151,14 +158,19 @@ def test_the_rollup_equals_the_direct_queries_through_a_lifecycle(ctx: ServiceCo
         lambda: ok(client.post(f"/api/v1/appeals/{ids['B']}/answers", json={"text": PROPER})),
         lambda: ok(client.post(f"/api/v1/appeals/{ids['B']}/ratings", json={"score": 4, "solved": True})),
     ]
-    for hours, step in zip((2, 20, 1, 3, 30, 40, 1, 100, 2), steps, strict=True):
+    for number, (hours, step) in enumerate(zip((2, 20, 1, 3, 30, 40, 1, 100, 2), steps, strict=True)):
         clock.advance(hours=hours)
         step()
-        check()
+        check()  # with the deltas pending
+        if number % 2:  # folded after every other step, so a fold meets deltas of several steps and kinds
+            assert fold(ctx) > 0
+            check()
     ctx.clock = FrozenClock(at(1, 12, month=12))  # later: deadlines pass, overdue grows without an event
     check()
     assert ok(client.get(f"/api/v1/appeals/{ids['C']}"))["municipality_id"] == SHARYA
 
+    fold(ctx)
+    assert fold(ctx) == 0, "nothing is folded twice"
     incremental = rollup_rows(ctx)
     with ctx.uow() as uow:
         assert rebuild(uow.session.connection()) == 5

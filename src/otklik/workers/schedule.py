@@ -1,8 +1,8 @@
 """What must run once across all processes, and the process-side wiring that runs it under the leader lease.
 
 The jobs: the outbox (relay to the broker, or the in-process drain on a timer), the delivery worker, the channel
-pollers, the deadline and spike scans. `otklik serve` and every `otklik worker` start `run_scheduler`; the lease
-lets exactly one of them run the jobs at a time and moves them when that one dies."""
+pollers, the deadline and spike scans, the dashboard rollup's fold. `otklik serve` and every `otklik worker` start
+`run_scheduler`; the lease lets exactly one of them run the jobs at a time and moves them when that one dies."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from otklik.services.context import ServiceContext
 from otklik.workers.channel_jobs import BackgroundJob, discover_jobs
 from otklik.workers.deadline_job import deadline_job
 from otklik.workers.leader_lease import LeaderLease
+from otklik.workers.rollup_job import rollup_fold_job
 from otklik.workers.spike_job import spike_job
 
 log = structlog.get_logger(__name__)
@@ -51,7 +52,14 @@ def delivery_job(ctx: ServiceContext, senders: SendersFactory) -> BackgroundJob:
 
 
 def scheduled_jobs(ctx: ServiceContext, senders: SendersFactory) -> list[BackgroundJob]:
-    return [outbox_job(ctx), delivery_job(ctx, senders), *discover_jobs(ctx), deadline_job(ctx), spike_job(ctx)]
+    return [
+        outbox_job(ctx),
+        delivery_job(ctx, senders),
+        *discover_jobs(ctx),
+        deadline_job(ctx),
+        spike_job(ctx),
+        rollup_fold_job(ctx),
+    ]
 
 
 def run_scheduler(ctx: ServiceContext, senders: SendersFactory, stop: threading.Event) -> threading.Thread:

@@ -1,5 +1,13 @@
-"""The dashboard's incremental rollup: each appeal's contribution to the cells of its registration day, applied as
+"""The dashboard's incremental rollup: each appeal's contribution to the cells of its registration day, recorded as
 −old +new in the same transaction as the appeal's change, and read back summed for the whole-region dashboard.
+
+The contribution is appended to the pending tables (`analytics_rollup_pending`, `analytics_rollup_hours_pending`),
+not added to the cells: every registration of a day used to update the same cells (the day's whole-region cell,
+its channel's, its town's) and hold their row locks until commit, so concurrent decisions in several workers
+waited for each other. Appending takes no lock another writer wants. The leader folds the pending rows into the
+cells every few seconds (`fold_pending`, workers/rollup_job.py), each batch in one transaction that deletes the
+rows it adds (a crash in between rolls both back). Readers sum cells and pending rows together, so every figure
+is exact at every commit, folded or not.
 
 Kept right by one `after_flush` listener on the ORM session (`install_rollup_maintenance`, called by
 `start_mappers`): every writer of an appeal — registration, status changes, answers, ratings, corrections,
@@ -18,14 +26,20 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, inspect, select, text
+from sqlalchemy import Connection, Subquery, delete, event, func, insert, inspect, select, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
 from otklik.adapters.db.repositories.analytics import AnalyticsRepository
 from otklik.adapters.db.repositories.appeals import _IN_WORK, slice_conditions, visible_in
-from otklik.adapters.db.tables.analytics_rollup import ROLLUP_COUNTERS, analytics_rollup, analytics_rollup_hours
+from otklik.adapters.db.tables.analytics_rollup import (
+    ROLLUP_COUNTERS,
+    analytics_rollup,
+    analytics_rollup_hours,
+    analytics_rollup_hours_pending,
+    analytics_rollup_pending,
+)
 from otklik.adapters.db.tables.appeals import appeals
 from otklik.adapters.db.tables.incidents import incident_members
 from otklik.domain.access import AWAITING_MODERATION, AppealScope
@@ -133,9 +147,8 @@ class RollupDelta:
         for hours_key in hour_cells(values):
             self.hours[hours_key] += sign
 
-    def apply(self, connection: Connection) -> None:
-        """Upserts in key order (two transactions touching the same cells lock them in the same order)."""
-        rows = [
+    def _cell_rows(self) -> list[dict[str, Any]]:
+        return [
             {
                 "day": k[0],
                 "dimension": k[1],
@@ -146,7 +159,22 @@ class RollupDelta:
             for k, v in sorted(self.cells.items())
             if any(v)
         ]
-        hours = [{"day": k[0], "kind": k[1], "bucket": k[2], "n": n} for k, n in sorted(self.hours.items()) if n]
+
+    def _hour_rows(self) -> list[dict[str, Any]]:
+        return [{"day": k[0], "kind": k[1], "bucket": k[2], "n": n} for k, n in sorted(self.hours.items()) if n]
+
+    def append(self, connection: Connection) -> None:
+        """Appends the delta to the pending tables: plain inserts, no row another transaction holds."""
+        rows, hours = self._cell_rows(), self._hour_rows()
+        if rows:
+            connection.execute(insert(analytics_rollup_pending), rows)
+        if hours:
+            connection.execute(insert(analytics_rollup_hours_pending), hours)
+
+    def apply(self, connection: Connection) -> None:
+        """Adds the delta to the cells: upserts in key order (two transactions touching the same cells lock them in
+        the same order). Only the fold and the rebuild write cells."""
+        rows, hours = self._cell_rows(), self._hour_rows()
         insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         if rows:
             statement = insert(analytics_rollup)
@@ -202,7 +230,7 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         if isinstance(appeal, Appeal):
             delta.add(_previous(appeal) or _current(appeal), -1)
     if delta.cells or delta.hours:
-        delta.apply(session.connection())
+        delta.append(session.connection())
 
 
 _installed = False
@@ -216,17 +244,54 @@ def install_rollup_maintenance() -> None:
         _installed = True
 
 
+# --- folding the pending deltas into the cells (the leader, every few seconds) -----------------------------------
+FOLD_BATCH = 5_000
+
+
+def fold_pending(connection: Connection, *, batch: int = FOLD_BATCH) -> int:
+    """Moves up to `batch` pending rows of each table into the cells, in the caller's transaction; returns how many
+    rows it moved. The rows are deleted and added in the same transaction, so a crash folds them entirely or not
+    at all. On PostgreSQL the delete takes exactly the rows it returns (SKIP LOCKED: a concurrent fold takes
+    others); a row committed after the delete began stays for the next fold."""
+    p, h = analytics_rollup_pending, analytics_rollup_hours_pending
+    delta = RollupDelta()
+    cell_ids = select(p.c.id).order_by(p.c.id).limit(batch).with_for_update(skip_locked=True).scalar_subquery()
+    moved = connection.execute(
+        delete(p).where(p.c.id.in_(cell_ids)).returning(p.c.day, p.c.dimension, p.c.value, p.c.awaiting, *_counters(p))
+    ).all()
+    for row in moved:
+        total = delta.cells[(_as_date(row[0]), str(row[1]), str(row[2]), bool(row[3]))]
+        for i, v in enumerate(row[4:]):
+            total[i] += int(v)
+    hour_ids = select(h.c.id).order_by(h.c.id).limit(batch).with_for_update(skip_locked=True).scalar_subquery()
+    moved_hours = connection.execute(
+        delete(h).where(h.c.id.in_(hour_ids)).returning(h.c.day, h.c.kind, h.c.bucket, h.c.n)
+    ).all()
+    for day, kind, bucket, n in moved_hours:
+        delta.hours[(_as_date(day), str(kind), int(bucket))] += int(n)
+    delta.apply(connection)
+    return len(moved) + len(moved_hours)
+
+
+def _counters(table: Any) -> list[Any]:
+    return [table.c[name] for name in ROLLUP_COUNTERS]
+
+
 # --- rebuild from the appeals (after a migration, a COPY, a raw UPDATE) ------------------------------------------
-def rebuild(connection: Connection, *, batch: int = 20_000) -> int:
+def rebuild(connection: Connection, *, batch: int = 20_000, with_pending: bool = True) -> int:
     """Empties the rollup and fills it from every appeal; returns how many appeals it read.
 
-    On PostgreSQL the rollup is locked first: a writer that changed an appeal before waits for nothing (its
-    change is committed, so the scan sees it); a writer after blocks on its upsert until this commits, and adds
-    its delta on top of the rebuilt cells (its change was not visible to the scan)."""
+    On PostgreSQL the rollup (cells and pending) is locked first: a writer that changed an appeal before waits for
+    nothing (its change is committed, so the scan sees it, and its pending delta is dropped with the rest); a writer
+    after blocks on its append until this commits, and adds its delta on top of the rebuilt cells (its change was
+    not visible to the scan)."""
+    tables = [analytics_rollup, analytics_rollup_hours]
+    if with_pending:  # False only in migration 0013, before the pending tables exist
+        tables += [analytics_rollup_pending, analytics_rollup_hours_pending]
     if connection.dialect.name == "postgresql":
-        connection.execute(text("LOCK TABLE analytics_rollup, analytics_rollup_hours IN EXCLUSIVE MODE"))
-    connection.execute(delete(analytics_rollup_hours))
-    connection.execute(delete(analytics_rollup))
+        connection.execute(text(f"LOCK TABLE {', '.join(t.name for t in tables)} IN EXCLUSIVE MODE"))
+    for table in reversed(tables):
+        connection.execute(delete(table))
     columns = [appeals.c[name] for name in FIELDS]
     delta, read = RollupDelta(), 0
     for row in connection.execute(select(*columns).execution_options(yield_per=batch)):
@@ -251,8 +316,25 @@ EXACT_PERCENTILES_UP_TO = 50_000
 BreakdownRow = tuple[Any, int, int, int]  # key, appeals, open, overdue — the shape of AnalyticsRepository.breakdowns
 
 
-def _sums() -> list[Any]:
-    return [func.coalesce(func.sum(analytics_rollup.c[name]), 0) for name in ROLLUP_COUNTERS]
+def _cells() -> Subquery:
+    """The cells and the pending deltas as one relation: their sums are the figures, folded or not."""
+    columns = ("day", "dimension", "value", "awaiting", *ROLLUP_COUNTERS)
+    return union_all(
+        select(*(analytics_rollup.c[name] for name in columns)),
+        select(*(analytics_rollup_pending.c[name] for name in columns)),
+    ).subquery("cells")
+
+
+def _hour_cells() -> Subquery:
+    columns = ("day", "kind", "bucket", "n")
+    return union_all(
+        select(*(analytics_rollup_hours.c[name] for name in columns)),
+        select(*(analytics_rollup_hours_pending.c[name] for name in columns)),
+    ).subquery("hour_cells")
+
+
+def _sums(cells: Subquery) -> list[Any]:
+    return [func.coalesce(func.sum(cells.c[name]), 0) for name in ROLLUP_COUNTERS]
 
 
 class RollupReader:
@@ -315,9 +397,10 @@ class RollupReader:
         return result
 
     def by_day(self, start: date, end: date) -> list[tuple[date, dict[str, int]]]:
-        r = analytics_rollup.c
+        cells = _cells()
+        r = cells.c
         query = (
-            select(r.day, *_sums())
+            select(r.day, *_sums(cells))
             .where(r.dimension == "", r.day >= start, r.day <= end)
             .group_by(r.day)
             .order_by(r.day)
@@ -327,10 +410,11 @@ class RollupReader:
     def by_dimension(
         self, start: date, end: date, *, only: str | None = None
     ) -> dict[str, list[tuple[str, dict[str, int]]]]:
-        r = analytics_rollup.c
+        cells = _cells()
+        r = cells.c
         which = r.dimension == only if only else r.dimension != ""
         query = (
-            select(r.dimension, r.value, *_sums())
+            select(r.dimension, r.value, *_sums(cells))
             .where(which, r.day >= start, r.day <= end)
             .group_by(r.dimension, r.value)
         )
@@ -340,7 +424,7 @@ class RollupReader:
         return found
 
     def hours(self, start: date, end: date) -> dict[str, dict[int, int]]:
-        h = analytics_rollup_hours.c
+        h = _hour_cells().c
         query = select(h.kind, h.bucket, func.sum(h.n)).where(h.day >= start, h.day <= end).group_by(h.kind, h.bucket)
         found: dict[str, dict[int, int]] = {kind: {} for kind in HOUR_KINDS}
         for kind, bucket, n in self._session.execute(query):

@@ -8,18 +8,16 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 
+from otklik.adapters.db.repositories import appeal_numbers
 from otklik.adapters.db.repositories import appeal_pages as pages
 from otklik.adapters.db.repositories.appeal_pages import AppealPage
 from otklik.adapters.db.search.appeal_text import Order, date_order, highlights, text_search
 from otklik.adapters.db.search.query import search_text
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
-from otklik.adapters.db.tables.sequences import number_sequences
 from otklik.domain.access import AWAITING_MODERATION, AppealScope
 from otklik.domain.analytics import AppealSlice, Measure
 from otklik.domain.appeal import Appeal
@@ -156,21 +154,9 @@ class AppealRepository:
         self._session = session
 
     def next_number(self, region: int, year: int) -> AppealNumber:
-        """Atomic under concurrency: the counter row is created once, then incremented with RETURNING."""
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-        self._session.execute(
-            insert_fn(number_sequences)
-            .values(region=region, year=year, last_value=0)
-            .on_conflict_do_nothing(index_elements=["region", "year"])
-        )
-        result = self._session.execute(
-            update(number_sequences)
-            .where(number_sequences.c.region == region, number_sequences.c.year == year)
-            .values(last_value=number_sequences.c.last_value + 1)
-            .returning(number_sequences.c.last_value)
-        )
-        return AppealNumber(region, year, int(result.scalar_one()))
+        """Unique and increasing under concurrency (a sequence per region and year on PostgreSQL: repositories/
+        appeal_numbers.py)."""
+        return AppealNumber(region, year, appeal_numbers.next_value(self._session, region, year))
 
     def add(self, appeal: Appeal) -> Appeal:
         self._session.add(appeal)

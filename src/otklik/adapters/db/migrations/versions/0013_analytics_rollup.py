@@ -70,7 +70,7 @@ def upgrade() -> None:
     )
     from otklik.adapters.db.repositories.analytics_rollup import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), with_pending=False)  # the pending deltas come with 0015_rollup_pending
 
 
 def downgrade() -> None:
