@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from types import FrameType
 
 import structlog
@@ -61,9 +62,12 @@ def worker(
     finally:
         # Graceful: the batches in flight finish and are acknowledged; prefetched ones go back to the queue. The
         # scheduler's jobs stop and the lease is released at once, so another process takes it without waiting.
+        # One deadline for both: the scheduler saw `stop` already and winds down meanwhile, so its join only takes
+        # what is left of the budget — the whole shutdown stays within SHUTDOWN_TIMEOUT_MS, under systemd's 90 s.
+        deadline = time.monotonic() + SHUTDOWN_TIMEOUT_MS / 1000
         consumer.stop(timeout=SHUTDOWN_TIMEOUT_MS)
         if scheduler is not None:
-            scheduler.join(timeout=SHUTDOWN_TIMEOUT_MS / 1000)
+            scheduler.join(timeout=max(0.0, deadline - time.monotonic()))
         ctx.bus.broker.close()
         log.info("worker.stopped")
 
