@@ -12,8 +12,8 @@ from fastapi import Depends, Request
 from otklik.domain.access import Principal, PrincipalKind
 from otklik.domain.errors import Forbidden, Unauthorized
 from otklik.services import staff
+from otklik.services.context import ServiceContext
 from otklik.web.bearer_lookups import BearerLookups
-from otklik.web.dependencies import Ctx
 
 SESSION_COOKIE = "otklik_session"
 
@@ -28,9 +28,12 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def api_principal(request: Request, ctx: Ctx) -> Principal:
+async def api_principal(request: Request) -> Principal:
     """Async so that a token resolved a moment ago costs no trip to a worker thread (services/bearer_cache.py);
-    only a lookup in the database runs in the thread pool, one per token at a time (web/bearer_lookups.py)."""
+    only a lookup in the database runs in the thread pool, one per token at a time (web/bearer_lookups.py). The
+    context is read from the app, not asked of FastAPI: each sub-dependency costs every request its own pass
+    over the query, cookies and path (docs/ingestion.md)."""
+    ctx: ServiceContext = request.app.state.ctx
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("нужна авторизация: Authorization: Bearer <токен> (POST /api/v1/auth/token)")
