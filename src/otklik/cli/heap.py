@@ -5,7 +5,8 @@ the app's routes and schemas, imported modules. CPython's full (generation 2) co
 accept path that was 0.2–1.7 s with every thread stopped, a few times a minute — the whole p99 tail. Freezing the
 start-up heap moves it to a generation the collector never walks (`gc.freeze`), so a full collection only walks
 what the process made since. Nothing is leaked by it: the frozen objects were alive for good anyway, and the
-collector still finds cycles among everything made after."""
+collector still finds cycles among everything made after. (Nothing replaces the models in a running process; code
+that one day does must `gc.unfreeze()` first, or the old models' reference cycles stay.)"""
 
 from __future__ import annotations
 
