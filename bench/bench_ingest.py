@@ -237,6 +237,7 @@ def _profiled(pid: int, output: Path | None) -> Iterator[None]:
         str(Path(sys.executable).parent / "py-spy"),
         "record",
         "--gil",
+        "--nonblocking",  # py-spy otherwise pauses the server for each sample: the latencies it prints would grow
         "--pid",
         str(pid),
         "--format",

@@ -3,6 +3,8 @@ statements, the re-delivery contract without a worker and after one, and the bou
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -17,12 +19,14 @@ from channels.loopback import serve
 from otklik.adapters.bus.broker import BrokerBus, build_broker
 from otklik.adapters.bus.inprocess import InProcessBus
 from otklik.clock import FrozenClock
+from otklik.domain.access import Principal, PrincipalKind
 from otklik.domain.channels import parse_channel
 from otklik.services import staff
 from otklik.services.bearer_cache import BEARER_CACHE_SECONDS, BearerCache
 from otklik.services.context import ServiceContext
 from otklik.services.handlers import HANDLERS
 from otklik.web.app import create_app
+from otklik.web.bearer_lookups import BearerLookups
 from staff_support import StaffTeam
 
 pytestmark = pytest.mark.db
@@ -202,3 +206,83 @@ def test_a_refused_message_in_broker_mode_is_a_422_and_stores_nothing(
     with broker_ctx.uow(readonly=True) as uow:
         assert uow.messages.get_by_key(parse_channel("vk"), "refused-1") is None
         assert uow.outbox.pending(10) == []
+
+
+def _token_lookups(engine: Any) -> tuple[list[str], Any]:
+    """The statements that look a bearer token up (its session or its integration token), as they run."""
+    found: list[str] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "token_hash" in statement and statement.lstrip().lower().startswith("select"):
+            found.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    return found, on_statement
+
+
+def test_requests_that_miss_the_memory_together_share_one_lookup(ctx: ServiceContext) -> None:
+    """When a remembered token's bound ends, every request in flight misses at once: one lookup, not one each."""
+    _, headers = _gateway(ctx)
+    token = headers["Authorization"].split()[1]
+    ctx.bearer_cache.clear()
+    lookups = BearerLookups()
+    found, listener = _token_lookups(ctx.uow.engine)
+
+    async def together() -> list[Principal | None]:
+        return await asyncio.gather(*(lookups.resolve(ctx, token) for _ in range(20)))
+
+    try:
+        principals = asyncio.run(together())
+    finally:
+        event.remove(ctx.uow.engine, "before_cursor_execute", listener)
+    assert all(p is not None and p.name == "vk-gateway-accept" for p in principals)
+    assert 1 <= len(found) <= 2, found  # one lookup: its session query, then its integration-token query
+
+
+def test_a_token_in_use_is_refreshed_ahead_of_its_bound(
+    ctx: ServiceContext, client: TestClient, timer: ManualTimer
+) -> None:
+    """A gateway that posts without pause never meets an expired entry: in the last second of the bound the
+    remembered principal answers and a lookup in the background renews it."""
+    _, headers = _gateway(ctx)
+    hashed = staff.token_hash(headers["Authorization"].split()[1])
+    assert client.post("/api/v1/messages", json=_message("ahead-1"), headers=headers).status_code == 202
+    timer.now += BEARER_CACHE_SECONDS - ctx.bearer_cache.refresh_ahead / 2
+    assert ctx.bearer_cache.refresh_due(hashed)
+    assert client.post("/api/v1/messages", json=_message("ahead-2"), headers=headers).status_code == 202
+    deadline = time.monotonic() + 10
+    while ctx.bearer_cache.refresh_due(hashed) and time.monotonic() < deadline:  # the refresh runs in the pool
+        time.sleep(0.01)
+    assert not ctx.bearer_cache.refresh_due(hashed), "no refresh ahead of the bound"
+    timer.now += ctx.bearer_cache.refresh_ahead  # past the first entry's bound: the renewed one answers
+    found, listener = _token_lookups(ctx.uow.engine)
+    try:
+        assert client.post("/api/v1/messages", json=_message("ahead-3"), headers=headers).status_code == 202
+    finally:
+        event.remove(ctx.uow.engine, "before_cursor_execute", listener)
+    assert found == [], "the request waited for a lookup although the token was refreshed ahead"
+
+
+def test_a_lookup_that_began_before_a_revocation_here_does_not_bring_the_token_back(ctx: ServiceContext) -> None:
+    principal = Principal(PrincipalKind.TOKEN, "vk-gateway-race", scopes=frozenset({"messages:vk"}))
+    generation = ctx.bearer_cache.generation  # a lookup reads this, then the database …
+    ctx.bearer_cache.clear()  # … a revocation in this process commits and forgets every token …
+    ctx.bearer_cache.put("hash-of-the-token", principal, generation=generation)  # … then the lookup answers
+    assert ctx.bearer_cache.get("hash-of-the-token", ctx.clock.now()) is None
+    ctx.bearer_cache.put("hash-of-the-token", principal, generation=ctx.bearer_cache.generation)
+    assert ctx.bearer_cache.get("hash-of-the-token", ctx.clock.now()) == principal
+
+
+def test_a_refresh_that_finds_the_token_revoked_forgets_it_before_the_bound(
+    ctx: ServiceContext, client: TestClient, timer: ManualTimer
+) -> None:
+    name, headers = _gateway(ctx)
+    token = headers["Authorization"].split()[1]
+    assert client.post("/api/v1/messages", json=_message("refresh-revoked-1"), headers=headers).status_code == 202
+    with ctx.uow() as uow:  # revoked in another process: this one still remembers the token
+        assert uow.staff.revoke_token(name, ctx.clock.now())
+        uow.commit()
+    assert staff.remembered_principal(ctx, token) is not None
+    assert staff.principal_of_bearer(ctx, token, fresh=True) is None
+    assert staff.remembered_principal(ctx, token) is None
+    assert client.post("/api/v1/messages", json=_message("refresh-revoked-2"), headers=headers).status_code == 401

@@ -72,6 +72,27 @@ def test_a_lone_surrogate_is_a_422_naming_the_field(client: TestClient, staff_te
     assert _stored_messages(client) == 0
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        (b'"x\\uD83Dy"', "\\ud83d"),  # an escape in upper case
+        (b'"x\\udfffy"', "\\udfff"),  # a low surrogate alone
+        (b'"x\xed\xa0\x80y"', "\\ud800"),  # not an escape: the surrogate's own (invalid) UTF-8 bytes
+    ],
+)
+def test_every_spelling_of_a_lone_surrogate_is_refused(
+    client: TestClient, staff_team: StaffTeam, written: bytes, shown: str
+) -> None:
+    """The guard skips parsing a body without a suspect byte (web/limits.py): each spelling must count as one."""
+    body = json.dumps({**MESSAGE, "text": "TEXT"}, ensure_ascii=True).encode().replace(b'"TEXT"', written)
+    response = client.post(
+        "/api/v1/messages", content=body, headers={**staff_team.gateway, "content-type": "application/json"}
+    )
+    problem = _problem(response, 422)
+    assert "text: " in problem["detail"] and shown in problem["detail"], problem["detail"]
+    assert _stored_messages(client) == 0
+
+
 def test_nul_in_a_query_or_a_form_is_a_422(client: TestClient) -> None:
     assert "query.q" in _problem(client.get("/api/v1/appeals?q=%00"), 422)["detail"]
     assert "query.municipality" in _problem(client.get("/api/v1/appeals?municipality=a%00"), 422)["detail"]

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from otklik.bootstrap import bootstrap
+from otklik.cli.heap import freeze_startup_heap
 from otklik.demo.accounts import describe, ensure_demo_accounts
 from otklik.demo.senders import with_demo_senders
 from otklik.demo.stream import DemoStream
@@ -66,9 +67,9 @@ def serve(
     log.info("serve.start", url=f"http://{bind_host}:{bind_port}", database=ctx.uow.ping(), demo=demo)
     try:
         if workers == 1:
-            uvicorn.run(
-                create_app(ctx), host=bind_host, port=bind_port, log_level=settings.log_level.lower(), **HTTP_OPTIONS
-            )
+            app = create_app(ctx)
+            freeze_startup_heap()  # a full collection no longer walks the models and the app (cli/heap.py)
+            uvicorn.run(app, host=bind_host, port=bind_port, log_level=settings.log_level.lower(), **HTTP_OPTIONS)
         else:  # each HTTP process builds its own context; this one keeps the scheduler
             uvicorn.run(
                 "otklik.cli.serve:http_app",
@@ -91,7 +92,9 @@ def http_app() -> FastAPI:
     """The app of one HTTP process of `otklik serve --workers N`: the API only, no schedulers."""
     settings = load_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    return create_app(bootstrap(settings))
+    app = create_app(bootstrap(settings))
+    freeze_startup_heap()
+    return app
 
 
 def _print_demo_seats(ctx: ServiceContext, url: str) -> None:

@@ -20,6 +20,7 @@ from dramatiq import Worker
 from otklik.adapters.bus.broker import EVENTS_QUEUE, BrokerBus
 from otklik.adapters.bus.consumer import declare_consumer
 from otklik.bootstrap import bootstrap
+from otklik.cli.heap import freeze_startup_heap
 from otklik.notify.registry import discover_senders
 from otklik.observability import configure_logging
 from otklik.services.handlers import BATCH_HANDLERS, HANDLERS
@@ -55,6 +56,7 @@ def worker(
     # Unacknowledged batches = threads (Dramatiq's default is twice that): a batch is 25 events, so a backlog stays
     # on the queue for whichever worker has a free thread instead of waiting behind a busy one.
     consumer.queue_prefetch = concurrency
+    freeze_startup_heap()  # the models stay out of every full collection (cli/heap.py)
     consumer.start()
     log.info("worker.start", concurrency=concurrency, schedulers=schedulers, database=ctx.uow.ping())
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from otklik.domain.appeal_kind import AppealKind
+from otklik.domain.errors import InvalidInput
 
 
 class Channel(StrEnum):
@@ -65,8 +66,6 @@ def default_kind(channel: Channel, *, identified_citizen: bool) -> AppealKind:
 
 def parse_channel(value: str) -> Channel:
     """The channel named by value, or a clear error listing the known ones."""
-    from otklik.domain.errors import InvalidInput
-
     try:
         return Channel(value)
     except ValueError:

@@ -283,26 +283,35 @@ def remembered_principal(ctx: ServiceContext, token: str) -> Principal | None:
     return ctx.bearer_cache.get(token_hash(token), ctx.clock.now())
 
 
-def principal_of_bearer(ctx: ServiceContext, token: str) -> Principal | None:
+def principal_of_bearer(ctx: ServiceContext, token: str, *, fresh: bool = False) -> Principal | None:
     """A staff access token (`POST /api/v1/auth/token`) or an integration token; None for anything else.
-    Remembered for a few seconds (services/bearer_cache.py has the bound a revocation elsewhere waits)."""
+    Remembered for a few seconds (services/bearer_cache.py has the bound a revocation elsewhere waits); `fresh`
+    reads the database even when it is remembered (the refresh ahead of the bound)."""
     hashed = token_hash(token)
     now = ctx.clock.now()
-    cached = ctx.bearer_cache.get(hashed, now)
-    if cached is not None:
-        return cached
+    if not fresh:
+        cached = ctx.bearer_cache.get(hashed, now)
+        if cached is not None:
+            return cached
+    generation = ctx.bearer_cache.generation  # before the read: a revocation committed after it wins
     with ctx.uow(readonly=True) as uow:
         found = uow.staff.live_session(hashed, now)
         record = None if found is not None and found.kind == "bearer" else uow.staff.live_token(hashed)
     if found is not None and found.kind == "bearer":
         principal = principal_of(found.user)
-        ctx.bearer_cache.put(hashed, principal, expires_at=found.expires_at)
+        ctx.bearer_cache.put(hashed, principal, expires_at=found.expires_at, generation=generation)
         return principal
     if record is None:
+        ctx.bearer_cache.forget(hashed)
         return None
     principal = Principal(PrincipalKind.TOKEN, record.name, scopes=frozenset(record.scopes))
-    ctx.bearer_cache.put(hashed, principal)
+    ctx.bearer_cache.put(hashed, principal, generation=generation)
     return principal
+
+
+def bearer_refresh_due(ctx: ServiceContext, token: str) -> bool:
+    """A remembered token near the end of its bound: look it up again, in the background."""
+    return ctx.bearer_cache.refresh_due(token_hash(token))
 
 
 def routable_agencies(ctx: ServiceContext, principal: Principal) -> list[str]:

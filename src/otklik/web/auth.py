@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from otklik.domain.access import Principal, PrincipalKind
 from otklik.domain.errors import Forbidden, Unauthorized
 from otklik.services import staff
-from otklik.web.dependencies import Ctx
+from otklik.services.context import ServiceContext
+from otklik.web.bearer_lookups import BearerLookups
 
 SESSION_COOKIE = "otklik_session"
 
@@ -28,15 +28,21 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def api_principal(request: Request, ctx: Ctx) -> Principal:
+async def api_principal(request: Request) -> Principal:
     """Async so that a token resolved a moment ago costs no trip to a worker thread (services/bearer_cache.py);
-    only a lookup in the database runs in the thread pool."""
+    only a lookup in the database runs in the thread pool, one per token at a time (web/bearer_lookups.py). The
+    context is read from the app, not asked of FastAPI: each sub-dependency costs every request its own pass
+    over the query, cookies and path (docs/ingestion.md)."""
+    ctx: ServiceContext = request.app.state.ctx
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("нужна авторизация: Authorization: Bearer <токен> (POST /api/v1/auth/token)")
+    lookups: BearerLookups = request.app.state.bearer_lookups
     principal = staff.remembered_principal(ctx, token)
     if principal is None:
-        principal = await run_in_threadpool(staff.principal_of_bearer, ctx, token)
+        principal = await lookups.resolve(ctx, token)
+    elif staff.bearer_refresh_due(ctx, token):
+        lookups.refresh(ctx, token)
     if principal is None:
         raise Unauthorized("токен недействителен, истёк или отозван: получите новый")
     return principal
