@@ -14,15 +14,17 @@ from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, is_known_perso
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
 # Bump when the built structure changes: the cached gazetteer is keyed by it (nlp/factory.py).
-GAZETTEER_FORMAT = "5+guessed-names"
+GAZETTEER_FORMAT = "6+surname-instrumental"
 DATA_FILES = ("city_districts.csv", "place_adjectives.csv", "place_aliases.csv")
 # District adjectives that name a municipality other than the one of the same stem in the reference data.
 ADJECTIVE_ALIASES = {"мантуровский": "Мантурово"}
 # Slavic place names in -ово/-ево/-ино/-ыно decline like neuter nouns («в Антропове», «из Сусанина»); pymorphy3
 # guesses them as surnames, so their cases come from this hand-checked rule (the nominative stays as written:
 # «в Павино» is how people write too).
-_TOPONYM_ENDINGS = ("ово", "ево", "ино", "ыно")
-_TOPONYM_CASES = ("а", "у", "ом", "е")
+TOPONYM_ENDINGS = ("ово", "ево", "ино", "ыно")
+# «под Добрецовым»: people also decline them like surnames in the instrumental (the locator takes that form only
+# after «под», «за»…, never after «с», where it is a person).
+_TOPONYM_CASES = ("а", "у", "ом", "ым", "е")
 # Relative adjectives on -ский/-цкий/-ской: every gender, number and case, by their (regular) endings.
 _ADJECTIVE_ENDINGS = ("ий", "ой", "ого", "ому", "им", "ом", "ая", "ую", "ою", "ое", "ие", "их", "ими")
 _MASCULINE_SINGULAR = ("ий", "ой", "ого", "ому", "им", "ом")
@@ -69,7 +71,7 @@ def _word_forms(word: str) -> set[str]:
             # «Николо-Полома» → «в Николо-Поломе»: the noun is the last part («Красное-на-Волге»: the first).
             forms |= {f"{head}-{form}" for form in _word_forms(tail)}
         return forms
-    if len(word) > 4 and word.endswith(_TOPONYM_ENDINGS):
+    if len(word) > 4 and word.endswith(TOPONYM_ENDINGS):
         return {word} | {word[:-1] + ending for ending in _TOPONYM_CASES}
     if len(word) > 4 and word.endswith("ье"):
         # «Завражье», «Заречье»: neuter nouns in -ье (pymorphy3 guesses unknown ones as adjectives).
@@ -86,7 +88,7 @@ def _word_forms(word: str) -> set[str]:
 
 def _direction_forms(word: str) -> set[str]:
     """Accusative forms that are not also locative or dative: «кострому», «шарью», «галич» (not «мантурово»)."""
-    if " " in word or "-" in word or word.endswith(_TOPONYM_ENDINGS):
+    if " " in word or "-" in word or word.endswith(TOPONYM_ENDINGS):
         return set()
     accusative: set[str] = set()
     other: set[str] = set()

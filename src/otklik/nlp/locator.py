@@ -15,7 +15,7 @@ from shapely.prepared import prep
 from otklik.domain.analysis import LocationGuess
 from otklik.domain.geography import Municipality, Settlement
 from otklik.domain.reference import ReferenceData
-from otklik.nlp.gazetteer import Entry, Gazetteer, Place
+from otklik.nlp.gazetteer import TOPONYM_ENDINGS, Entry, Gazetteer, Place
 from otklik.nlp.road_mentions import RoadEnds, RoadMention, find_road
 from otklik.nlp.streets import STREET_WORDS_AFTER, scan_streets
 from otklik.nlp.text.lemmas import grammemes, lemma, morph, word_spans
@@ -117,10 +117,17 @@ NOT_PLACE_BEFORE = frozenset(["ул", "улица", "улице", "улицы", 
 # Lowercase forms that are function words are never a town («в нее» is «into her», not «в Нее»).
 FUNCTION_WORDS = frozenset({"NPRO", "PREP", "CONJ", "PRCL", "ADVB", "INTJ"})
 TOWN_TYPES = frozenset({"г", "пгт"})
+NAME_ADJECTIVE_ENDINGS = ("овский", "евский", "инский")  # тимофеевский, александровский: from a person's name
 _NUMBERED = re.compile(r"-\d{1,2}$")
 ROAD_CORRIDOR_KM = 25.0  # a village named «у деревни X» on a road is within this distance of its straight line
 TOWN_POPULATION = 3000  # a lowercase common-word form («в буе») is taken for a town of at least this size
 OPENING_POPULATION = 1000  # «Шунга Центральная 5»: a settlement this big may open a message without a comma
+# «в тимофеевском», «под добрецовым»: a lowercase common-word village after one of these, when it is the only place
+# of that name in the region and has at least this many residents (a hamlet of a few people is rarely written about).
+VILLAGE_PREPOSITIONS = frozenset({"в", "во", "у", "под", "около", "возле", "близ", "за"})
+VILLAGE_POPULATION = 50
+# «под Добрецовым» is the surname-style instrumental of a toponym in -ово/-ино; after «с» it is a person («с Ивановым»).
+INSTRUMENTAL_PREPOSITIONS = frozenset({"под", "за", "над", "перед", "между"})
 
 
 @dataclass(frozen=True)
@@ -252,6 +259,8 @@ class GazetteerLocator:
         numbered = folded[i] != _folded(tokens[i][0])  # «Давыдовский-2»: a numbered micro-district, no adjective
         if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, end):
             return False  # «у Центрального рынка», «на Центральном стадионе»: an adjective, not the village
+        if _surname_instrumental(entry, folded[i]) and previous not in INSTRUMENTAL_PREPOSITIONS:
+            return False
         if entry.risk == 0:
             return True
         written = tokens[i][0]
@@ -267,7 +276,13 @@ class GazetteerLocator:
             # «в буе опять нет света»: a lowercase town after a preposition, unless the form is a function word
             # («в нее» — unless a street follows: «в нее улица Любимова»).
             plain = not grammemes(folded[i]) & FUNCTION_WORDS or following in ADDRESS_OPENERS
-            return preposition and _is_town(entry, TOWN_POPULATION) and plain
+            if preposition and _is_town(entry, TOWN_POPULATION) and plain:
+                return True
+            return (
+                previous in VILLAGE_PREPOSITIONS
+                and _lone_village(entry)
+                and not _common_word_after(folded[i], previous)
+            )
         return True
 
     @staticmethod
@@ -403,7 +418,8 @@ class GazetteerLocator:
         entries = self._gazetteer.by_first.get(_folded(word.split()[0]), ())
         if not any(e.places and any(p.settlement for p in e.places) for e in entries):
             return False
-        return word[:1].isupper() or any(e.risk < 2 for e in entries)
+        # «кострома — буй у ченцова»: a lowercase common-word end only when it is a town («мир - луч» is no road).
+        return word[:1].isupper() or any(e.risk < 2 or _is_town(e, TOWN_POPULATION) for e in entries)
 
     def _nearest_to_road(self, mention: Mention, ends: RoadEnds) -> Mention:
         """Of the villages of one name, those near the road between its ends («у Завражья» on Кадый — Макарьев)."""
@@ -562,6 +578,37 @@ def _is_town(entry: Entry, population: int) -> bool:
         p.settlement is not None and (p.settlement.type in TOWN_TYPES or (p.settlement.population or 0) >= population)
         for p in entry.places
     )
+
+
+def _lone_village(entry: Entry) -> bool:
+    """The only settlement of that name in the region, and not a hamlet of a few residents."""
+    if len(entry.places) != 1 or entry.places[0].settlement is None:
+        return False
+    return (entry.places[0].settlement.population or 0) >= VILLAGE_POPULATION
+
+
+def _surname_instrumental(entry: Entry, form: str) -> bool:
+    return form.endswith("ым") and any(p.name.lower().endswith(TOPONYM_ENDINGS) for p in entry.places)
+
+
+@lru_cache(maxsize=20_000)
+def _common_word_after(form: str, preposition: str) -> bool:
+    """Whether some dictionary reading of a lowercase form is a common word that fits after the preposition.
+    Not counted: names; adjectives from a person's name (тимофеевский, климовский — villages' names, rarely
+    said of anything else) and possessives (стариков) unless qualitative; an animate plural after «в» (one
+    lives in a village, not in birds or animals). Counted: «в лужках», «в советском», «у маяка», «в раю»."""
+    for parse in morph().parse(form)[:4]:
+        tag = parse.tag
+        if not parse.is_known or {"Name", "Surn", "Patr", "Geox", "Orgn"} & tag.grammemes:
+            continue
+        named = str(parse.normal_form).endswith(NAME_ADJECTIVE_ENDINGS)
+        if tag.POS == "ADJF" and "Qual" not in tag and (named or "Poss" in tag):
+            continue
+        animate_in = tag.POS == "NOUN" and "anim" in tag and tag.number == "plur" and tag.case == "loct"
+        if animate_in and preposition in ("в", "во"):
+            continue
+        return True
+    return False
 
 
 def _opens_message(

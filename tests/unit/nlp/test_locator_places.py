@@ -112,6 +112,16 @@ CASES = [
     # Кадыйский's, is 150 km away from it).
     ("на трассе Кострома — Шарья у деревни Завражье авария", "Судиславский", "Завражье"),
     ("дорога на Шунгу вся в заплатках", "Костромской", "Шунга"),
+    # Lowercase villages after a preposition, the only ones of their name in the region, whose form is no common
+    # word there: an adjective from a person's name, a surname-style instrumental, a possessive.
+    ("в александровском нет света третий день", "Островский", "Александровское"),
+    ("в климовском дорогу не чистят", "Чухломский", "Климовское"),
+    ("под стариковым горит лес", "Макарьевский", "Стариково"),
+    ("у безгачева опять яма на дороге", "Костромской", "Безгачево"),
+    # A road between lowercase towns: the village on it wins, the one of its name nearest the road.
+    ("кострома — галич у кабанова опять яма", "Галичский", "Кабаново"),
+    ("кострома — судиславль у доманова асфальт провалился", "Судиславский", "Доманово"),
+    ("кострома — нерехта в тетеринском пробка третий час", "Нерехтский", "Тетеринское"),
     # Only the ends: the district end (a town okrug's road runs through the district, the capital's through the
     # other end's territory).
     ("пригородный автобус Судиславль - Кострома отменили", "Судиславский", None),
@@ -136,6 +146,16 @@ NO_PLACE = [
     "Костромская область дороги не чистит",
     "остановку на Титова снесли",
     "на Калиновской строят 16 этажку",
+    # Lowercase common words that are also the region's only village of that name stay common words.
+    "в лужках грибов нет совсем",
+    "в советском нет порядка, говорят старики",
+    "в западном тоже так делают",
+    "в полосках ходим, в раю живём",
+    "у маяка мусор",
+    "в дружбе главное доверие",
+    # The surname-style instrumental after «с» is a person, not the village.
+    "с ивановым поговорили, обещал помочь",
+    "со стариковым договорились",
 ]
 
 
