@@ -40,8 +40,8 @@ lint: $(STAMP) ## ruff (lint and format check), mypy, and the layer contract (im
 services: ## start the local servers the tests need (PostgreSQL, …) if they are not running
 	bash scripts/ensure-services.sh
 
-# `make test` runs lint and three test passes side by side (2 cores: most of each pass waits on a database, a
-# subprocess or a socket, so together they take little more than the longest one; README "Tests"):
+# `make test` runs lint and three test passes side by side, so that one pass's waits (on PostgreSQL, on the kill
+# tests' processes, on sockets) are another's CPU time (README "Tests"):
 #   test-sqlite  the whole suite on a fresh SQLite file;
 #   test-pg      every test marked `db` again on a fresh PostgreSQL database, but the kill tests;
 #   test-kill    the broker's kill tests (tests/e2e/test_broker_kill.py: real RabbitMQ, `services` starts it) on a
@@ -49,13 +49,15 @@ services: ## start the local servers the tests need (PostgreSQL, …) if they ar
 #                locks across processes).
 # Each pass's output appears when it ends (--output-sync); every pass runs to its end (-k), and any failure fails
 # `make test`. A test that uses RabbitMQ and the kill tests' broker restart exclude each other across the passes
-# through a file lock (tests/broker_support.py). Each target also runs alone, e.g. `make test-pg`.
+# through a file lock (tests/broker_support.py). Each target also runs alone, e.g. `make test-pg`;
+# `make test TEST_JOBS=1` runs them one after another (on a machine too loaded for time-bounded tests side by side).
+TEST_JOBS ?= 4
 PG_TEST := OTKLIK_TEST_DATABASE=postgresql $(BIN)/pytest -m db -p no:cacheprovider
 KILL_TESTS := tests/e2e/test_broker_kill.py
 
 test: $(STAMP) services ## every test: lint, the whole suite on SQLite, the database tests again on PostgreSQL
-	@echo "lint, test-sqlite, test-pg and test-kill run side by side; each one's output appears when it ends"
-	@$(MAKE) --no-print-directory -j4 -k --output-sync=target lint test-sqlite test-pg test-kill
+	@echo "lint, test-sqlite, test-pg, test-kill ($(TEST_JOBS) at a time); each one's output appears when it ends"
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) -k --output-sync=target lint test-sqlite test-pg test-kill
 
 test-sqlite: $(STAMP) ## the whole suite on a fresh SQLite file
 	$(BIN)/pytest
