@@ -88,7 +88,10 @@ def shot(page: Page, name: str) -> Path:
     """Saves the whole page as artifacts/screenshots/<name>.png (numbered names keep the story's order)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Written aside and renamed: `make test` runs the SQLite and PostgreSQL passes side by side, both taking it.
+    partial = path.with_name(f".{name}.{os.getpid()}.png")
+    partial.write_bytes(page.screenshot(full_page=True))
+    partial.replace(path)
     return path
 
 

@@ -9,21 +9,18 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from sqlalchemy import text
 
+from broker_support import rabbitmqctl
 from channels.loopback import free_port
 from otklik.services.context import ServiceContext
 
 MODEL_DIR = str(Path(os.environ.get("OTKLIK_MODEL_DIR", "var/models")).resolve())
-RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 STREETS = ["Советской", "Ленина", "Мира", "Симановского", "Никитской", "Горной", "Садовой", "Юбилейной"]
 PROBLEMS = [
     "не вывозят мусор, контейнеры переполнены",
@@ -34,26 +31,10 @@ PROBLEMS = [
 ]
 
 
-def rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=False)
-
-
 def require_postgresql_and_rabbitmq(ctx: ServiceContext) -> None:
     # Collected only when asked for (tests/e2e/conftest.py); then a missing server is a failure, never a skip.
     assert ctx.uow.engine.dialect.name == "postgresql", "the broker's kill tests run on PostgreSQL"
     assert rabbitmqctl("status").returncode == 0, "RabbitMQ is not running here (rabbitmqctl status)"
-
-
-@contextmanager
-def virtual_host() -> Iterator[str]:
-    """A RabbitMQ vhost of this test only, so parallel runs and leftovers never share a queue."""
-    name = f"otklik_test_{uuid.uuid4().hex[:8]}"
-    assert rabbitmqctl("add_vhost", name).returncode == 0
-    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    try:
-        yield RABBITMQ + name
-    finally:
-        rabbitmqctl("delete_vhost", name)
 
 
 @dataclass
@@ -139,19 +120,20 @@ def message(prefix: str, index: int) -> dict[str, object]:
 @dataclass
 class Sender:
     """Posts like a channel gateway: a refused or broken request is sent again later (VK and Telegram re-deliver),
-    and every answer's message id is kept, per external id."""
+    and every answer's message id is kept, per external id. One pooled HTTP client for the whole stream: a new
+    client per request (a new SSL context each) cost the test process ~10 ms of CPU per message."""
 
     headers: dict[str, str]
     answers: dict[str, set[int]] = field(default_factory=dict)
     failed: set[int] = field(default_factory=set)
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
 
     def post(self, urls: list[str], prefix: str, index: int) -> None:
         body = message(prefix, index)
         for attempt in range(len(urls) * 3):
             try:
-                response = httpx.post(
-                    f"{urls[attempt % len(urls)]}/api/v1/messages", json=body, headers=self.headers, timeout=10
-                )
+                url = f"{urls[attempt % len(urls)]}/api/v1/messages"
+                response = self.http.post(url, json=body, headers=self.headers)
             except httpx.TransportError:
                 time.sleep(0.2)
                 continue
@@ -165,6 +147,9 @@ class Sender:
     def stream(self, urls: list[str], prefix: str, indexes: range, *, clients: int = 8) -> None:
         with ThreadPoolExecutor(max_workers=clients) as pool:
             list(pool.map(lambda i: self.post(urls, prefix, i), indexes))
+
+    def close(self) -> None:
+        self.http.close()
 
 
 def wait_settled(ctx: ServiceContext, prefix: str, count: int, *, timeout: float = 300) -> None:

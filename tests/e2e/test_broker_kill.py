@@ -13,15 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from e2e.broker_system import (
-    Sender,
-    System,
-    assert_exactly_once,
-    rabbitmqctl,
-    require_postgresql_and_rabbitmq,
-    virtual_host,
-    wait_settled,
-)
+from broker_support import broker_to_ourselves, rabbitmqctl, virtual_host
+from e2e.broker_system import Sender, System, assert_exactly_once, require_postgresql_and_rabbitmq, wait_settled
 from otklik.services import staff
 from otklik.services.context import ServiceContext
 
@@ -39,7 +32,7 @@ def system(
     require_postgresql_and_rabbitmq(session_ctx)
     with session_ctx.uow.engine.begin() as connection:  # events earlier tests of the session left (some parked)
         connection.execute(text("DELETE FROM outbox"))
-    with virtual_host() as broker_url:
+    with virtual_host(hold=False) as broker_url:
         running = System(database_url, broker_url, Path(tmp_path_factory.mktemp("broker")))
         try:
             running.start_api("api-1")
@@ -53,9 +46,11 @@ def system(
 
 
 @pytest.fixture(scope="module")
-def sender(session_ctx: ServiceContext, system: System) -> Sender:
+def sender(session_ctx: ServiceContext, system: System) -> Iterator[Sender]:
     token, _ = staff.create_token(session_ctx, "broker-kill-gateway", ["messages:*"])
-    return Sender({"Authorization": f"Bearer {token}"})
+    sending = Sender({"Authorization": f"Bearer {token}"})
+    yield sending
+    sending.close()
 
 
 def _stream_with_crash(system: System, sender: Sender, prefix: str, crash: threading.Event, urls: list[str]) -> None:
@@ -158,14 +153,17 @@ def test_an_api_process_killed_mid_stream_loses_and_doubles_nothing(
 
 def test_a_broker_restart_mid_stream_loses_nothing(session_ctx: ServiceContext, system: System, sender: Sender) -> None:
     system.wait_ready("api-1", "api-2")
-    crash = threading.Event()
-    stream = _run(system, sender, "kb", [system.url("api-1"), system.url("api-2")], crash)
-    assert crash.wait(120)
-    try:
-        assert rabbitmqctl("stop_app").returncode == 0
-        time.sleep(3)  # the API keeps accepting: it writes only to the database
-    finally:
-        assert rabbitmqctl("start_app").returncode == 0
+    # The lock first (tests/broker_support.py), so the restart lands mid-stream however long other test processes
+    # keep the broker busy.
+    with broker_to_ourselves():
+        crash = threading.Event()
+        stream = _run(system, sender, "kb", [system.url("api-1"), system.url("api-2")], crash)
+        assert crash.wait(120)
+        try:
+            assert rabbitmqctl("stop_app").returncode == 0
+            time.sleep(3)  # the API keeps accepting: it writes only to the database
+        finally:
+            assert rabbitmqctl("start_app").returncode == 0
     stream.join(120)
     wait_settled(session_ctx, "kb", STREAM)
     assert_exactly_once(session_ctx, sender, "kb", STREAM)

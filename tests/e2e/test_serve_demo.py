@@ -64,8 +64,10 @@ def test_serve_demo_shows_a_living_system(tmp_path: Path) -> None:
         admin = _bearer(base, "demo.admin", seats["demo.admin"])
         first = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}, headers=admin).json()["total"]
         assert first >= 15, "the demo backlog should have registered appeals (some demo messages are chatter)"
-        time.sleep(1.5)
-        later = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}, headers=admin).json()["total"]
+        later, deadline = first, time.monotonic() + 30  # a message every 0.2 s: the next appeal comes soon
+        while later <= first and time.monotonic() < deadline:
+            time.sleep(0.2)
+            later = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 1}, headers=admin).json()["total"]
         assert later > first, "the live demo stream keeps writing"
         sharya = _bearer(base, "demo.sharya", seats["demo.sharya"])
         theirs = httpx.get(f"{base}/api/v1/appeals", params={"per_page": 200}, headers=sharya).json()["items"]

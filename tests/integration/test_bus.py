@@ -11,7 +11,7 @@ import pytest
 from dramatiq import Message, Worker
 from sqlalchemy import event, func, select
 
-from e2e.broker_system import virtual_host
+from broker_support import virtual_host
 from otklik.adapters.bus.broker import EVENT_ACTOR, EVENTS_PER_MESSAGE, EVENTS_QUEUE, RUNS_BEFORE_PARKING, build_broker
 from otklik.adapters.bus.consumer import EventsFailed, declare_consumer, handle_events
 from otklik.adapters.bus.inprocess import InProcessBus

@@ -4,7 +4,6 @@ database holds them. Real PostgreSQL or SQLite, real RabbitMQ on loopback (a vir
 from __future__ import annotations
 
 import copy
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from broker_support import virtual_host
 from channels.loopback import free_port
 from otklik.adapters.db.engine import build_engine
 from otklik.adapters.db.uow import UnitOfWorkFactory
@@ -22,25 +22,15 @@ from otklik.web.app import create_app
 from otklik.web.metrics import OperationsCollector
 
 pytestmark = pytest.mark.db
-RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def _rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture
 def vhost() -> Iterator[str]:
-    """A RabbitMQ virtual host of this test only; RabbitMQ not running is a failure here, never a skip."""
-    name = f"otklik_test_{uuid.uuid4().hex[:8]}"
-    created = _rabbitmqctl("add_vhost", name)
-    assert created.returncode == 0, f"RabbitMQ is needed on 127.0.0.1:5672: {created.stderr}"
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    try:
-        yield RABBITMQ + name
-    finally:
-        _rabbitmqctl("delete_vhost", name)
+    """A RabbitMQ virtual host of this test only (the broker held against a restart by another test process);
+    RabbitMQ not running is a failure here, never a skip."""
+    with virtual_host() as url:
+        yield url
 
 
 def _with_broker(ctx: ServiceContext, url: str) -> ServiceContext:
