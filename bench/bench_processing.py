@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -291,13 +292,24 @@ def _quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def main() -> None:
-    print(f"load_average_1min_at_start: {os.getloadavg()[0]:.2f} load")
-    texts = make_messages(500, seed=11)
+@dataclass(frozen=True)
+class BrokerSystem:
+    """A fresh database and RabbitMQ vhost, the environment the processes run with, and a gateway token."""
+
+    env: dict[str, str]
+    database_url: str
+    vhost: str
+    workdir: Path
+    token: str
+
+
+@contextmanager
+def broker_system(database: str, token_name: str) -> Iterator[BrokerSystem]:
+    """Everything a broker-mode bench needs before it starts processes; dropped on exit."""
     with (
-        scratch_postgresql("otklik_bench_proc") as database_url,
+        scratch_postgresql(database) as database_url,
         _vhost() as vhost,
-        tempfile.TemporaryDirectory(prefix="otklik-proc-") as tmp,
+        tempfile.TemporaryDirectory(prefix=f"{database}-") as tmp,
     ):
         env = dict(
             os.environ,
@@ -306,17 +318,33 @@ def main() -> None:
             OTKLIK_LOG_LEVEL="WARNING",
         )
         env.setdefault("OTKLIK_MODEL_DIR", str(Path("var/models").resolve()))
-        workdir = Path(tmp)
         created = subprocess.run(
-            [sys.executable, "-m", "otklik.cli.main", "tokens", "create", "--name", "bench", "--scopes", "messages:*"],
+            [
+                sys.executable,
+                "-m",
+                "otklik.cli.main",
+                "tokens",
+                "create",
+                "--name",
+                token_name,
+                "--scopes",
+                "messages:*",
+            ],
             env=env,
             capture_output=True,
             text=True,
             timeout=START_TIMEOUT,
             check=True,
         )  # also migrates and seeds the fresh database
-        token = created.stdout.strip().splitlines()[-1]
-        processes = Processes(env, workdir)
+        yield BrokerSystem(env, database_url, vhost, Path(tmp), created.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    print(f"load_average_1min_at_start: {os.getloadavg()[0]:.2f} load")
+    texts = make_messages(500, seed=11)
+    with broker_system("otklik_bench_proc", "bench") as system:
+        database_url, vhost, token = system.database_url, system.vhost, system.token
+        processes = Processes(system.env, system.workdir)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         engine = create_engine(database_url, pool_size=2)

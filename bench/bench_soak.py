@@ -20,7 +20,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +33,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_processing import (
     CLIENTS,
     PHASE_TIMEOUT,
-    RABBITMQ,
     START_TIMEOUT,
     Processes,
     _body,
@@ -42,12 +40,11 @@ from bench_processing import (
     _free_port,
     _outbox_lag,
     _quantile,
-    _vhost,
     _wait_consumers,
     _wait_http,
+    broker_system,
 )
 from messages import make_messages
-from scratch_database import scratch_postgresql
 
 PREFIX = "soak"
 REPLY_TEXT = "Ваше обращение взято в работу, специалист выезжает на место."
@@ -138,28 +135,9 @@ def _staff_token(env: dict[str, str], http: httpx.Client) -> str:
 
 def soak(minutes: float, rate: float, window: float, reply_rate: float) -> None:
     texts = make_messages(500, seed=23)
-    with (
-        scratch_postgresql("otklik_bench_soak") as database_url,
-        _vhost() as vhost,
-        tempfile.TemporaryDirectory(prefix="otklik-soak-") as tmp,
-    ):
-        env = dict(
-            os.environ,
-            OTKLIK_DATABASE_URL=database_url,
-            OTKLIK_BROKER_URL=RABBITMQ + vhost,
-            OTKLIK_LOG_LEVEL="WARNING",
-        )
-        env.setdefault("OTKLIK_MODEL_DIR", str(Path("var/models").resolve()))
-        created = subprocess.run(
-            [sys.executable, "-m", "otklik.cli.main", "tokens", "create", "--name", "soak", "--scopes", "messages:*"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=START_TIMEOUT,
-            check=True,
-        )  # also migrates and seeds the fresh database
-        gateway = created.stdout.strip().splitlines()[-1]
-        processes = Processes(env, Path(tmp))
+    with broker_system("otklik_bench_soak", "soak") as system:
+        database_url, vhost, gateway, env = system.database_url, system.vhost, system.token, system.env
+        processes = Processes(env, system.workdir)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         engine = create_engine(database_url, pool_size=3)
