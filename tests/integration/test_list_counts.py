@@ -4,6 +4,7 @@ always exact. The cap is lowered for the test (a region's million is not built h
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from integration.test_auth import ui_sign_in
 from otklik.adapters.db.repositories import appeal_pages
+from otklik.domain.calendar import MOSCOW
 from otklik.services.context import ServiceContext
 from staff_support import StaffTeam
 
@@ -77,7 +79,8 @@ def test_a_word_search_counts_up_to_its_own_cap_and_still_lists_every_hit(
 
 
 def test_a_dashboard_drilldown_is_exact_above_the_cap(client: TestClient, eight: list[dict[str, Any]]) -> None:
-    day = eight[0]["created_at"][:10]
+    # The period's days are the region's (Moscow time), not UTC's: after 21:00 UTC the UTC date is the day before.
+    day = datetime.fromisoformat(eight[0]["created_at"]).astimezone(MOSCOW).date().isoformat()
     page = _page(client, **{"from": day, "to": day}, per_page=2)
     assert (page["total"], page["total_capped"]) == (len(TEXTS), False)
 
