@@ -91,10 +91,4 @@ def _decision_json(decision: MessageDecision) -> dict[str, int | str | None]:
 
 
 def _decision_out(decision: MessageDecision) -> MessageDecisionOut:
-    return MessageDecisionOut(
-        message_id=decision.message_id,
-        decision=decision.outcome.value,
-        appeal_id=decision.appeal_id,
-        appeal_number=decision.appeal_number,
-        reason=decision.reason,
-    )
+    return MessageDecisionOut.model_validate(_decision_json(decision))
