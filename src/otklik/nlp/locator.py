@@ -135,7 +135,7 @@ STREET_ONLY_CONFIDENCE = 0.4
 # A name several settlements share, nothing in the text to choose: the biggest is kept, and the place confidence is
 # its share of their population scaled into [AMBIGUOUS_FLOOR, AMBIGUOUS_FLOOR + AMBIGUOUS_SPAN] — never confident.
 AMBIGUOUS_FLOOR, AMBIGUOUS_SPAN = 0.25, 0.3
-AMBIGUOUS_TOWN_CONFIDENCE = 0.7  # a town against villages of its name: people write about the town
+AMBIGUOUS_TOWN_CONFIDENCE = 0.7  # a town or district centre against villages of its name: people write about it
 ALTERNATIVES_SHOWN = 4
 # The kind of evidence the place rests on (`LocationGuess.evidence`), in the moderator's words.
 EVIDENCE = {
@@ -147,6 +147,7 @@ EVIDENCE = {
     "ambiguous_name": "название есть в нескольких районах — выбран вероятный, нужна проверка",
     "road": "дорога между населёнными пунктами",
     "street_only": "названа только улица — принят областной центр, нужна проверка",
+    "landmark": "названа только примета города (троллейбус, областное учреждение) — нужна проверка",
 }
 
 
@@ -179,6 +180,7 @@ class GazetteerLocator:
             key=lambda s: s.population or 0,
         ).municipality_id
         self._street_centre = _street_only_centre(reference)
+        self._landmarks, self._landmark_places = _landmarks(reference)
         # Settlements that are their municipality's centre («георгиевское: …» opens a message like a town does).
         centres = {(m.id, m.centre) for m in reference.municipalities}
         self._centres = frozenset(s.id for s in reference.settlements if (s.municipality_id, s.name) in centres)
@@ -222,7 +224,20 @@ class GazetteerLocator:
             named = street or bare_street(full)
             if named is not None:
                 return self._street_only(named, street, house)
+        if guess.municipality_id is None and self._landmarks is not None:
+            landmark = self._landmarks.search(lowered)
+            if landmark is not None:
+                return self._at_landmark(landmark, street, house)
         return guess
+
+    def _at_landmark(self, found: re.Match[str], street: str | None, house: str | None) -> LocationGuess:
+        """«троллейбус №2 ходит раз в 40 минут», «в областной библиотеке»: a thing only one town has
+        (data/nlp/place_landmarks.csv), no place named — that town, as unsure as a street alone."""
+        name = next(key for key, value in found.groupdict().items() if value)
+        m = self._municipalities[self._landmark_places[name]]
+        reason = f"место: названа только примета ({found.group(0)}) — принят {m.name}, нужна проверка"
+        guess = _at_municipality(m, street, house, STREET_ONLY_CONFIDENCE, reason)
+        return dataclasses.replace(guess, evidence="landmark")
 
     def _street_only(self, named: str, street: str | None, house: str | None) -> LocationGuess:
         """A street and no settlement: in this region such messages come overwhelmingly from the regional centre
@@ -294,7 +309,7 @@ class GazetteerLocator:
         ):
             return False  # «на Калиновской», «на Титова», «на Новый Быт»: streets; one lives «в» a village
         numbered = folded[i] != _folded(tokens[i][0])  # «Давыдовский-2»: a numbered micro-district, no adjective
-        if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, end):
+        if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, text, end):
             return False  # «у Центрального рынка», «на Центральном стадионе»: an adjective, not the village
         if _surname_instrumental(entry, folded[i]) and previous not in INSTRUMENTAL_PREPOSITIONS:
             return False
@@ -561,7 +576,7 @@ class GazetteerLocator:
         elif hint and place.municipality_id == hint:
             confidence, why, evidence = 0.6, "по сообществу канала", "channel"
         else:
-            confidence = _ambiguous_confidence(place, others)
+            confidence = _ambiguous_confidence(place, others, self._centres)
             alternatives = tuple(self._describe(p) for p in others[:ALTERNATIVES_SHOWN])
             more = f" и ещё {len(others) - ALTERNATIVES_SHOWN}" if len(others) > ALTERNATIVES_SHOWN else ""
             why = f"выбран крупнейший из одноимённых, другие: {', '.join(alternatives)}{more}"
@@ -694,15 +709,35 @@ def _population(place: Place) -> int:
     return (place.settlement.population or 0) if place.settlement is not None else 0
 
 
-def _ambiguous_confidence(chosen: Place, others: Sequence[Place]) -> float:
-    """How sure a choice by size alone is: a town against villages of its name is likely; between villages, the
-    chosen one's share of their population, scaled to stay below any auto-assign threshold."""
-    chosen_town = chosen.settlement is not None and chosen.settlement.type in TOWN_TYPES
-    if chosen_town and not any(p.settlement is not None and p.settlement.type in TOWN_TYPES for p in others):
+def _ambiguous_confidence(chosen: Place, others: Sequence[Place], centres: frozenset[str]) -> float:
+    """How sure a choice by size alone is: a town or district centre against villages of its name is likely (people
+    write about the centre); between villages, the chosen one's share of their population, scaled to stay below
+    any auto-assign threshold."""
+
+    def prominent(place: Place) -> bool:
+        s = place.settlement
+        return s is not None and (s.type in TOWN_TYPES or s.id in centres)
+
+    if prominent(chosen) and not any(prominent(p) for p in others):
         return AMBIGUOUS_TOWN_CONFIDENCE
     total = _population(chosen) + sum(_population(p) for p in others)
     share = (_population(chosen) + 1) / (total + 1 + len(others))
     return round(AMBIGUOUS_FLOOR + AMBIGUOUS_SPAN * share, 2)
+
+
+def _landmarks(reference: ReferenceData) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One pattern of the things only one town of the region has (data/nlp/place_landmarks.csv), a named group per
+    row, and each group's municipality id."""
+    by_name = {m.name: m.id for m in reference.municipalities}
+    groups, places = [], {}
+    with (nlp_data_dir() / "place_landmarks.csv").open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle)):
+            if row["municipality"] in by_name:
+                groups.append(f"(?P<landmark{number}>{row['pattern']})")
+                places[f"landmark{number}"] = by_name[row["municipality"]]
+    if not groups:
+        return None, places
+    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + ")"), places
 
 
 def _street_only_centre(reference: ReferenceData) -> str | None:
@@ -780,10 +815,13 @@ def _villages_only(entry: Entry) -> bool:
     return all(p.settlement is not None and p.settlement.type not in TOWN_TYPES for p in entry.places)
 
 
-def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], end: int) -> bool:
+def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], text: str, end: int) -> bool:
     """An adjectival name followed by a lowercase noun it agrees with is that noun's adjective: «у Центрального
-    рынка», «на Центральном стадионе» — not «в Островском канализация течёт»."""
+    рынка», «на Центральном стадионе» — not «в Островском канализация течёт», nor across a dash or a comma
+    («георгиевское — мантурово дорога»)."""
     if end >= len(tokens) or not tokens[end][0][:1].islower():
+        return False
+    if text[tokens[end - 1][2] : tokens[end][1]].strip():
         return False
     following = _folded(tokens[end][0])
     if following in TYPE_WORDS or following in KEYWORDS or following in PREPOSITIONS or len(following) < 3:

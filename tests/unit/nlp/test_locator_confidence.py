@@ -46,6 +46,23 @@ def test_a_street_with_no_settlement_is_the_regional_centre_at_low_confidence(
     assert "только улица" in guess.reasons[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "троллейбус №2 ходит раз в 40 минут, на остановке стоим мёрзнем",  # the oblast's only trolleybus town
+        "в областной библиотеке зал закрыли на ремонт год назад",  # regional institutions sit in the centre
+    ],
+)
+def test_a_landmark_of_the_centre_alone_is_the_centre_at_low_confidence(locator: GazetteerLocator, text: str) -> None:
+    guess = locator.locate(text)
+    assert guess.municipality == "Кострома" and guess.evidence == "landmark" and guess.confidence < MODERATOR_SEES
+
+
+def test_a_named_place_beats_a_landmark(locator: GazetteerLocator) -> None:
+    guess = locator.locate("в Шарье областная больница? нет, окружная, и там очередь")
+    assert guess.municipality == "Шарья" and guess.evidence == "name"
+
+
 def test_a_street_in_a_named_town_keeps_the_town_and_its_confidence(locator: GazetteerLocator) -> None:
     guess = locator.locate("в Галиче на ул. Ленина яма")
     assert guess.municipality == "Галич" and guess.evidence == "name" and guess.confidence >= CONFIDENT
@@ -108,6 +125,7 @@ def test_a_name_not_in_the_reference_data_stays_unlocated(locator: GazetteerLoca
         ("кадый: воды нет с утра", "Кадыйский"),
         ("георгиевское — свет отключают каждый день", "Межевской"),  # a district centre that is a village
         ("макарьев без воды с утра, водовозка не приехала", "Макарьевский"),
+        ("георгиевское — мантурово дорога убита", "Межевской"),  # a dash: «мантурово» is no noun it describes
     ],
 )
 def test_a_lowercase_centre_heading_a_message(locator: GazetteerLocator, text: str, municipality: str) -> None:
