@@ -327,7 +327,13 @@ class GazetteerLocator:
         if entry.risk == 2 and not written[:1].isupper():
             # «в буе опять нет света»: a lowercase town after a preposition, unless the form is a function word
             # («в нее» — unless a street follows: «в нее улица Любимова»).
-            plain = not grammemes(folded[i]) & FUNCTION_WORDS or following in ADDRESS_OPENERS or _names_street(text)
+            # «в нее по Коммунистической ямы»: after «в» a street in the message makes «нее» the town; «у нее на
+            # Советской» stays «she has».
+            plain = (
+                not grammemes(folded[i]) & FUNCTION_WORDS
+                or following in ADDRESS_OPENERS
+                or (previous == "в" and _names_street(text))
+            )
             if preposition and _is_town(entry, TOWN_POPULATION) and plain:
                 return True
             if preposition and _micro_district(entry):

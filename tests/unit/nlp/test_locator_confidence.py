@@ -112,6 +112,11 @@ def test_a_town_against_villages_of_its_name_is_the_town(locator: GazetteerLocat
     assert any("Поназыревский" in a for a in guess.alternatives)
 
 
+def test_a_street_after_in_her_makes_it_the_town_nea(locator: GazetteerLocator) -> None:
+    assert locator.locate("в нее по Коммунистической ямы, машину разбил").municipality == "Нейский"
+    assert locator.locate("у нее на Советской нет воды").evidence == "street_only"  # «у нее»: «she has»
+
+
 @pytest.mark.parametrize("text", ["в Загорьевке нет света третий день", "в отрадновке колодец сгнил"])
 def test_a_name_not_in_the_reference_data_stays_unlocated(locator: GazetteerLocator, text: str) -> None:
     assert locator.locate(text).municipality is None
