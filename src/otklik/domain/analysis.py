@@ -43,6 +43,10 @@ class LocationGuess:
     # or its ends), `between_settlements` says the place is on the road between towns, not in one of them.
     road: str | None = None
     between_settlements: bool = False
+    # What the place rests on (`nlp.locator.EVIDENCE`: «name», «ambiguous_name», «street_only»…) and, for a name
+    # several settlements share, the ones not chosen («д. Митино (Нерехтский)»), for the moderator to see.
+    evidence: str | None = None
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from otklik.nlp.features import Featurizer
+from otklik.nlp.locator import EVIDENCE
 from otklik.pipeline.components import Understanding
 from otklik.pipeline.context import PipelineContext
 from otklik.pipeline.runner import Pipeline, understanding_stages
@@ -59,6 +60,10 @@ def result_dict(ctx: PipelineContext) -> dict[str, Any]:
             "house": location.house if location else None,
             "lat": location.lat if location else None,
             "lon": location.lon if location else None,
+            # How sure the place is and why (a municipal body is at most as sure as its place).
+            "confidence": round(location.confidence, 4) if location else 0.0,
+            "evidence": EVIDENCE.get(location.evidence or "") if location else None,
+            "alternatives": list(location.alternatives) if location else [],
         },
         "agency": {
             "id": routing.agency_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import re
@@ -15,9 +16,9 @@ from shapely.prepared import prep
 from otklik.domain.analysis import LocationGuess
 from otklik.domain.geography import Municipality, Settlement
 from otklik.domain.reference import ReferenceData
-from otklik.nlp.gazetteer import TOPONYM_ENDINGS, Entry, Gazetteer, Place
+from otklik.nlp.gazetteer import TOPONYM_ENDINGS, Entry, Gazetteer, Place, nlp_data_dir
 from otklik.nlp.road_mentions import RoadEnds, RoadMention, find_road
-from otklik.nlp.streets import STREET_WORDS_AFTER, scan_streets
+from otklik.nlp.streets import STREET_WORDS_AFTER, bare_street, scan_streets
 from otklik.nlp.text.lemmas import grammemes, lemma, morph, word_spans
 
 PREPOSITIONS = frozenset(
@@ -128,6 +129,26 @@ VILLAGE_PREPOSITIONS = frozenset({"в", "во", "у", "под", "около", "�
 VILLAGE_POPULATION = 50
 # «под Добрецовым» is the surname-style instrumental of a toponym in -ово/-ино; after «с» it is a person («с Ивановым»).
 INSTRUMENTAL_PREPOSITIONS = frozenset({"под", "за", "над", "перед", "между"})
+# A street with no settlement (data/nlp/place_defaults.csv names the municipality): the regional centre is assumed,
+# below the auto-assign threshold, so that a moderator confirms it (docs/places.md «Street with no settlement»).
+STREET_ONLY_CONFIDENCE = 0.4
+# A name several settlements share, nothing in the text to choose: the biggest is kept, and the place confidence is
+# its share of their population scaled into [AMBIGUOUS_FLOOR, AMBIGUOUS_FLOOR + AMBIGUOUS_SPAN] — never confident.
+AMBIGUOUS_FLOOR, AMBIGUOUS_SPAN = 0.25, 0.3
+AMBIGUOUS_TOWN_CONFIDENCE = 0.7  # a town or district centre against villages of its name: people write about it
+ALTERNATIVES_SHOWN = 4
+# The kind of evidence the place rests on (`LocationGuess.evidence`), in the moderator's words.
+EVIDENCE = {
+    "coordinates": "по координатам",
+    "name": "однозначное название",
+    "adjective": "по прилагательному от названия",
+    "district": "по упоминанию района",
+    "channel": "по сообществу канала",
+    "ambiguous_name": "название есть в нескольких районах — выбран вероятный, нужна проверка",
+    "road": "дорога между населёнными пунктами",
+    "street_only": "названа только улица — принят областной центр, нужна проверка",
+    "landmark": "названа только примета города (троллейбус, областное учреждение) — нужна проверка",
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,11 @@ class GazetteerLocator:
             (s for s in reference.settlements if s.municipality_id in self._town_okrugs),
             key=lambda s: s.population or 0,
         ).municipality_id
+        self._street_centre = _street_only_centre(reference)
+        self._landmarks, self._landmark_places = _landmarks(reference)
+        # Settlements that are their municipality's centre («георгиевское: …» opens a message like a town does).
+        centres = {(m.id, m.centre) for m in reference.municipalities}
+        self._centres = frozenset(s.id for s in reference.settlements if (s.municipality_id, s.name) in centres)
         self._max_entry_len = max((len(e.tokens) for es in self._gazetteer.by_first.values() for e in es), default=1)
 
     def municipality_at(self, lat: float, lon: float) -> str | None:
@@ -193,7 +219,33 @@ class GazetteerLocator:
         road = find_road(full)
         if road is not None:
             return self._on_road(road, mentions, districts, hint_municipality_id, street, house)
-        return self._from_text(mentions, districts, hint_municipality_id, street, house)
+        guess = self._from_text(mentions, districts, hint_municipality_id, street, house)
+        if guess.municipality_id is None and self._street_centre is not None:
+            named = street or bare_street(full)
+            if named is not None:
+                return self._street_only(named, street, house)
+        if guess.municipality_id is None and self._landmarks is not None:
+            landmark = self._landmarks.search(lowered)
+            if landmark is not None:
+                return self._at_landmark(landmark, street, house)
+        return guess
+
+    def _at_landmark(self, found: re.Match[str], street: str | None, house: str | None) -> LocationGuess:
+        """«троллейбус №2 ходит раз в 40 минут», «в областной библиотеке»: a thing only one town has
+        (data/nlp/place_landmarks.csv), no place named — that town, as unsure as a street alone."""
+        name = next(key for key, value in found.groupdict().items() if value)
+        m = self._municipalities[self._landmark_places[name]]
+        reason = f"место: названа только примета ({found.group(0)}) — принят {m.name}, нужна проверка"
+        guess = _at_municipality(m, street, house, STREET_ONLY_CONFIDENCE, reason)
+        return dataclasses.replace(guess, evidence="landmark")
+
+    def _street_only(self, named: str, street: str | None, house: str | None) -> LocationGuess:
+        """A street and no settlement: in this region such messages come overwhelmingly from the regional centre
+        (docs/places.md), so it is assumed — with a low confidence that sends a municipal body to a moderator."""
+        m = self._municipalities[self._street_centre or ""]
+        reason = f"место: названа только улица ({named}) — принят областной центр {m.name}, нужна проверка"
+        guess = _at_municipality(m, street or named, house, STREET_ONLY_CONFIDENCE, reason)
+        return dataclasses.replace(guess, evidence="street_only")
 
     def _mentions(
         self,
@@ -223,7 +275,7 @@ class GazetteerLocator:
                 type_word = TYPE_OF.get(lemma(previous)) if previous else None
                 mentions.append(Mention(entry, i, type_word, tokens[i][1], len(entry.tokens), self._role(folded, i)))
             adjective = adjectives.get(key)
-            if adjective is not None and self._adjective_names_town(folded, tokens, i):
+            if adjective is not None and self._adjective_names_town(folded, tokens, text, i):
                 mentions.append(Mention(adjective, i, None, tokens[i][1], 1))
         return _longest(mentions)
 
@@ -257,14 +309,14 @@ class GazetteerLocator:
         ):
             return False  # «на Калиновской», «на Титова», «на Новый Быт»: streets; one lives «в» a village
         numbered = folded[i] != _folded(tokens[i][0])  # «Давыдовский-2»: a numbered micro-district, no adjective
-        if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, end):
+        if entry.risk == 2 and len(entry.tokens) == 1 and not numbered and _modifies_noun(folded[i], tokens, text, end):
             return False  # «у Центрального рынка», «на Центральном стадионе»: an adjective, not the village
         if _surname_instrumental(entry, folded[i]) and previous not in INSTRUMENTAL_PREPOSITIONS:
             return False
         if entry.risk == 0:
             return True
         written = tokens[i][0]
-        if i == 0 and _opens_message(entry, tokens, folded, text, end):
+        if i == 0 and _opens_message(entry, tokens, folded, text, end, self._is_centre(entry)):
             return True
         if written[:1].isupper() and not _sentence_start(text, tokens, i) and _is_town(entry, 10**9):
             return True  # «в соцзащите Буя»: a capital inside a sentence names the town
@@ -275,18 +327,29 @@ class GazetteerLocator:
         if entry.risk == 2 and not written[:1].isupper():
             # «в буе опять нет света»: a lowercase town after a preposition, unless the form is a function word
             # («в нее» — unless a street follows: «в нее улица Любимова»).
-            plain = not grammemes(folded[i]) & FUNCTION_WORDS or following in ADDRESS_OPENERS
+            # «в нее по Коммунистической ямы»: after «в» a street in the message makes «нее» the town; «у нее на
+            # Советской» stays «she has».
+            plain = (
+                not grammemes(folded[i]) & FUNCTION_WORDS
+                or following in ADDRESS_OPENERS
+                or (previous == "в" and _names_street(text))
+            )
             if preposition and _is_town(entry, TOWN_POPULATION) and plain:
                 return True
+            if preposition and _micro_district(entry):
+                return True  # «на давыдовском-3 во дворе»: Kostroma's micro-districts are written in lowercase too
             return (
                 previous in VILLAGE_PREPOSITIONS
-                and _lone_village(entry)
+                and _known_village(entry)
                 and not _common_word_after(folded[i], previous)
             )
         return True
 
+    def _is_centre(self, entry: Entry) -> bool:
+        return any(p.settlement is not None and p.settlement.id in self._centres for p in entry.places)
+
     @staticmethod
-    def _adjective_names_town(folded: Sequence[str], tokens: Sequence[tuple[str, int, int]], i: int) -> bool:
+    def _adjective_names_town(folded: Sequence[str], tokens: Sequence[tuple[str, int, int]], text: str, i: int) -> bool:
         """«Нерехтская ЦРБ», «шарьинские дороги» — not «Шарьинский район» (the district), «Галичская улица»."""
         following = folded[i + 1] if i + 1 < len(folded) else ""
         previous = folded[i - 1] if i > 0 else ""
@@ -294,7 +357,13 @@ class GazetteerLocator:
             return False
         if following.startswith(("област", "обл", "губерн")):
             return False  # «Костромская область»: the region, not the town
-        initial = i > 0 and len(tokens[i - 1][0]) == 1 and tokens[i - 1][0].isupper()
+        # «А. Н. Островского»: an initial has its dot; «В Сусанинской средней школе» is a preposition.
+        initial = (
+            i > 0
+            and len(tokens[i - 1][0]) == 1
+            and tokens[i - 1][0].isupper()
+            and text[tokens[i - 1][2] : tokens[i - 1][2] + 1] == "."
+        )
         return previous not in NOT_PLACE_BEFORE and not initial
 
     @staticmethod
@@ -377,6 +446,7 @@ class GazetteerLocator:
                 reasons=(*guess.reasons, reason),
                 road=name,
                 between_settlements=True,
+                evidence=guess.evidence or "road",
             )
         return self._between_ends(ends, name, km, street, house) if ends else self._road_only(name, km, street, house)
 
@@ -393,18 +463,24 @@ class GazetteerLocator:
         if len(set(ids)) == 1:
             m = self._municipalities[ids[0]]
             guess = _at_municipality(m, street, house, 0.6, f"место: дорога {name}{km} внутри {m.name}")
-            return dataclasses.replace(guess, road=name, between_settlements=True)
+            return dataclasses.replace(guess, road=name, between_settlements=True, evidence="road")
         chosen = min(ids, key=lambda mid: (mid == self._capital, mid in self._town_okrugs, ids.index(mid)))
         m = self._municipalities[chosen]
         reason = f"место: дорога {name}{km} между населёнными пунктами, район конца дороги — {m.name}"
         guess = _at_municipality(m, street, house, 0.45, reason)
-        return dataclasses.replace(guess, road=name, between_settlements=True)
+        return dataclasses.replace(guess, road=name, between_settlements=True, evidence="road")
 
     @staticmethod
     def _road_only(name: str, km: str, street: str | None, house: str | None) -> LocationGuess:
         reason = f"место: дорога {name}{km} — региональная, точка на дороге не указана"
         return LocationGuess(
-            street=street, house=house, confidence=0.3, reasons=(reason,), road=name, between_settlements=True
+            street=street,
+            house=house,
+            confidence=0.3,
+            reasons=(reason,),
+            road=name,
+            between_settlements=True,
+            evidence="road",
         )
 
     def _is_road_end_pair(self, ends: RoadEnds) -> bool:
@@ -477,10 +553,12 @@ class GazetteerLocator:
             return self._guess(best[0], best[1], districts, hint, street, house)
         if districts:
             m = self._municipalities[districts[0]]
-            return _at_municipality(m, street, house, 0.8, f"место: упомянут {m.official_name}")
+            guess = _at_municipality(m, street, house, 0.8, f"место: упомянут {m.official_name}")
+            return dataclasses.replace(guess, evidence="district")
         if hint and hint in self._municipalities:
             m = self._municipalities[hint]
-            return _at_municipality(m, street, house, 0.4, f"место: по сообществу канала — {m.name}")
+            guess = _at_municipality(m, street, house, 0.4, f"место: по сообществу канала — {m.name}")
+            return dataclasses.replace(guess, evidence="channel")
         return LocationGuess(street=street, house=house, reasons=("место: не определено",))
 
     def _guess(
@@ -493,17 +571,22 @@ class GazetteerLocator:
         house: str | None,
     ) -> LocationGuess:
         m = self._municipalities[place.municipality_id]
-        candidates = len({p.municipality_id for p in mention.entry.places})
+        others = _other_places(place, mention.entry.places)
+        alternatives: tuple[str, ...] = ()
         if mention.entry.adjective:
-            confidence, why = 0.8, f"по прилагательному «{mention.entry.tokens[0]}»"
-        elif candidates == 1:
-            confidence, why = 0.9, "однозначное название"
+            confidence, why, evidence = 0.8, f"по прилагательному «{mention.entry.tokens[0]}»", "adjective"
+        elif not others:
+            confidence, why, evidence = 0.9, "однозначное название", "name"
         elif place.municipality_id in districts:
-            confidence, why = 0.85, "по упоминанию района"
+            confidence, why, evidence = 0.85, "по упоминанию района", "district"
         elif hint and place.municipality_id == hint:
-            confidence, why = 0.6, "по сообществу канала"
+            confidence, why, evidence = 0.6, "по сообществу канала", "channel"
         else:
-            confidence, why = 0.45, f"из {candidates} одноимённых выбран крупнейший"
+            confidence = _ambiguous_confidence(place, others, self._centres)
+            alternatives = tuple(self._describe(p) for p in others[:ALTERNATIVES_SHOWN])
+            more = f" и ещё {len(others) - ALTERNATIVES_SHOWN}" if len(others) > ALTERNATIVES_SHOWN else ""
+            why = f"выбран крупнейший из одноимённых, другие: {', '.join(alternatives)}{more}"
+            evidence = "ambiguous_name"
         s = place.settlement
         if s is None:
             return LocationGuess(
@@ -515,9 +598,29 @@ class GazetteerLocator:
                 lon=m.lon,
                 confidence=confidence,
                 reasons=(f"место: «{place.name}» → {m.name}",),
+                evidence=evidence,
+                alternatives=alternatives,
             )
         reason = f"место: {s.type}. {s.name} ({m.name}; {why})"
-        return LocationGuess(m.id, m.name, s.id, s.name, street, house, s.lat, s.lon, confidence, (reason,))
+        return LocationGuess(
+            m.id,
+            m.name,
+            s.id,
+            s.name,
+            street,
+            house,
+            s.lat,
+            s.lon,
+            confidence,
+            (reason,),
+            evidence=evidence,
+            alternatives=alternatives,
+        )
+
+    def _describe(self, place: Place) -> str:
+        m = self._municipalities[place.municipality_id]
+        s = place.settlement
+        return f"{s.type}. {s.name} ({m.name})" if s is not None else f"{place.name} ({m.name})"
 
     def _at_point(
         self,
@@ -547,6 +650,7 @@ class GazetteerLocator:
             lon,
             1.0,
             (f"место: по координатам — {m.name}",),
+            evidence="coordinates",
         )
 
 
@@ -580,11 +684,76 @@ def _is_town(entry: Entry, population: int) -> bool:
     )
 
 
-def _lone_village(entry: Entry) -> bool:
-    """The only settlement of that name in the region, and not a hamlet of a few residents."""
-    if len(entry.places) != 1 or entry.places[0].settlement is None:
-        return False
-    return (entry.places[0].settlement.population or 0) >= VILLAGE_POPULATION
+def _names_street(text: str) -> bool:
+    """«в нее по Коммунистической ямы»: a street in the message makes a function-word form the town («в Нее»)."""
+    return scan_streets(text)[0] is not None or bare_street(text) is not None
+
+
+def _known_village(entry: Entry) -> bool:
+    """A settlement name whose biggest bearer is not a hamlet of a few residents. A name several districts share is
+    taken too: the locator keeps the biggest and says it guesses (`_ambiguous_confidence`)."""
+    sizes = [p.settlement.population or 0 for p in entry.places if p.settlement is not None]
+    return len(sizes) == len(entry.places) and max(sizes, default=0) >= VILLAGE_POPULATION
+
+
+def _micro_district(entry: Entry) -> bool:
+    return bool(entry.places) and all(p.kind == "district" and p.settlement is None for p in entry.places)
+
+
+def _other_places(chosen: Place, places: Sequence[Place]) -> list[Place]:
+    """The places of the same name in other municipalities, biggest first (one per municipality)."""
+    seen = {chosen.municipality_id}
+    others = []
+    for place in sorted(places, key=_population, reverse=True):
+        if place.municipality_id not in seen:
+            seen.add(place.municipality_id)
+            others.append(place)
+    return others
+
+
+def _population(place: Place) -> int:
+    return (place.settlement.population or 0) if place.settlement is not None else 0
+
+
+def _ambiguous_confidence(chosen: Place, others: Sequence[Place], centres: frozenset[str]) -> float:
+    """How sure a choice by size alone is: a town or district centre against villages of its name is likely (people
+    write about the centre); between villages, the chosen one's share of their population, scaled to stay below
+    any auto-assign threshold."""
+
+    def prominent(place: Place) -> bool:
+        s = place.settlement
+        return s is not None and (s.type in TOWN_TYPES or s.id in centres)
+
+    if prominent(chosen) and not any(prominent(p) for p in others):
+        return AMBIGUOUS_TOWN_CONFIDENCE
+    total = _population(chosen) + sum(_population(p) for p in others)
+    share = (_population(chosen) + 1) / (total + 1 + len(others))
+    return round(AMBIGUOUS_FLOOR + AMBIGUOUS_SPAN * share, 2)
+
+
+def _landmarks(reference: ReferenceData) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One pattern of the things only one town of the region has (data/nlp/place_landmarks.csv), a named group per
+    row, and each group's municipality id."""
+    by_name = {m.name: m.id for m in reference.municipalities}
+    groups, places = [], {}
+    with (nlp_data_dir() / "place_landmarks.csv").open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle)):
+            if row["municipality"] in by_name:
+                groups.append(f"(?P<landmark{number}>{row['pattern']})")
+                places[f"landmark{number}"] = by_name[row["municipality"]]
+    if not groups:
+        return None, places
+    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + ")"), places
+
+
+def _street_only_centre(reference: ReferenceData) -> str | None:
+    """The municipality data/nlp/place_defaults.csv assumes for a street with no settlement (None: no such rule)."""
+    by_name = {m.name: m.id for m in reference.municipalities}
+    with (nlp_data_dir() / "place_defaults.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["rule"] == "street_only":
+                return by_name.get(row["municipality"])
+    return None
 
 
 def _surname_instrumental(entry: Entry, form: str) -> bool:
@@ -612,7 +781,7 @@ def _common_word_after(form: str, preposition: str) -> bool:
 
 
 def _opens_message(
-    entry: Entry, tokens: Sequence[tuple[str, int, int]], folded: Sequence[str], text: str, end: int
+    entry: Entry, tokens: Sequence[tuple[str, int, int]], folded: Sequence[str], text: str, end: int, centre: bool
 ) -> bool:
     """«Буй, ул. Октябрьская 12 …», «шарья вокзальная 5», «Минское, у дома культуры …», «Якшанга свет отключают»:
     the message opens with the place's name."""
@@ -625,15 +794,20 @@ def _opens_message(
     if number_next and _is_town(entry, OPENING_POPULATION):
         return True
     capital = tokens[0][0][:1].isupper()
-    comma = "," in text[tokens[end - 1][2] : tokens[end][1]]
+    gap = text[tokens[end - 1][2] : tokens[end][1]]
+    comma = "," in gap
+    if not capital and (centre or _is_town(entry, 10**9)) and any(mark in gap for mark in ":—–-"):
+        return True  # «макарьев: в школе окна…», «нея — дороги…»: a town or district centre heads the message
     if capital and any(p.kind == "district" for p in entry.places):
         return True  # «Давыдовский-2 снег не чистят»
     if entry.risk == 1:
-        return capital and _is_town(entry, OPENING_POPULATION // 3 if comma else OPENING_POPULATION)
+        if not capital:  # «макарьев без воды с утра»: a town or centre in lowercase, not a name before a name
+            return (_is_town(entry, 10**9) or centre) and tokens[end][0][:1].islower()
+        return _is_town(entry, OPENING_POPULATION // 3 if comma else OPENING_POPULATION)
     if capital:
         # «Минское, у дома культуры …», «Георгиевское ночью пожар был»: a common-word name opens the message.
         return _is_town(entry, OPENING_POPULATION if comma else OPENING_POPULATION * 2)
-    return _is_town(entry, 10**9) and not grammemes(folded[0]) & FUNCTION_WORDS
+    return (_is_town(entry, 10**9) or centre) and not grammemes(folded[0]) & FUNCTION_WORDS
 
 
 ROAD_WORDS = frozenset(["дорога", "трасса", "автодорога", "шоссе", "автобус", "маршрут", "рейс", "электричка"])
@@ -647,10 +821,13 @@ def _villages_only(entry: Entry) -> bool:
     return all(p.settlement is not None and p.settlement.type not in TOWN_TYPES for p in entry.places)
 
 
-def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], end: int) -> bool:
+def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], text: str, end: int) -> bool:
     """An adjectival name followed by a lowercase noun it agrees with is that noun's adjective: «у Центрального
-    рынка», «на Центральном стадионе» — not «в Островском канализация течёт»."""
+    рынка», «на Центральном стадионе» — not «в Островском канализация течёт», nor across a dash or a comma
+    («георгиевское — мантурово дорога»)."""
     if end >= len(tokens) or not tokens[end][0][:1].islower():
+        return False
+    if text[tokens[end - 1][2] : tokens[end][1]].strip():
         return False
     following = _folded(tokens[end][0])
     if following in TYPE_WORDS or following in KEYWORDS or following in PREPOSITIONS or len(following) < 3:

@@ -131,3 +131,57 @@ def _lowercase_address(matches: list[re.Match[str]]) -> Address | None:
     name = match.group("name").capitalize()
     house = match.group("house")
     return Address(_nominative(name, match.group("kind")), house.replace(" ", "") if house else None)
+
+
+# A street named without the word «улица» (people leave it out): «на мещанской», «по Коммунистической», «на
+# Голубкова 19», «в Пятерочке на Шагова». Only asked when the text names no place (the street-only rule).
+_BARE = re.compile(r"(?<![\w-])(?:на|по)\s+(?P<name>[А-ЯЁа-яё][а-яё-]{3,})(?:\s+(?P<next>[\w-]+))?")
+_NOT_STREET_ADJECTIVES = frozenset({"Apro", "Anum", "Supr"})  # «на этой», «на пятой», «на самой»
+
+
+def bare_street(text: str) -> str | None:
+    """The first street written without a street word, in its nominative, or None."""
+    for match in _BARE.finditer(text):
+        name, following = match.group("name"), match.group("next") or ""
+        capitalised = name[:1].isupper() and not _sentence_start(text, match.start("name"))
+        if following[:1].isdigit() or capitalised:
+            if _is_street_name(name.lower(), following):
+                return _nominative(name.capitalize(), "улица")
+        elif match.group(0).startswith("на") and _elliptic_street(name.lower(), following.lower()):
+            return _nominative(name.capitalize(), "улица")  # «по новой» (again) is an idiom: «по» needs a capital
+    return None
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?\n"
+
+
+@lru_cache(maxsize=20_000)
+def _is_street_name(word: str, following: str) -> bool:
+    """«на Голубкова 19», «на Шагова»: a surname in the genitive or a street adjective, capitalised or numbered."""
+    for parse in morph().parse(word)[:3]:
+        if "Surn" in parse.tag and "gent" in parse.tag:
+            return True
+    return _elliptic_street(word, following.lower())
+
+
+@lru_cache(maxsize=20_000)
+def _elliptic_street(word: str, following: str) -> bool:
+    """«на мещанской», «по коммунистической»: a feminine singular adjective in the case the preposition asks for,
+    with no noun after it that it agrees with (that noun would be what it describes: «на прошлой неделе»)."""
+    adjectives = [
+        p.tag
+        for p in morph().parse(word)[:3]
+        if p.tag.POS == "ADJF"
+        and p.tag.gender == "femn"
+        and p.tag.number == "sing"
+        and p.tag.case in ("loct", "datv")
+        and not _NOT_STREET_ADJECTIVES & p.tag.grammemes
+    ]
+    if not adjectives:
+        return False
+    if not following:
+        return True
+    nouns = [p.tag for p in morph().parse(following)[:3] if p.tag.POS == "NOUN"]
+    return not any(n.case == a.case and n.number == "sing" for a in adjectives for n in nouns)

@@ -144,8 +144,6 @@ NO_PLACE = [
     "в Мире нет справедливости",
     "Луч света в тёмном царстве",
     "Костромская область дороги не чистит",
-    "остановку на Титова снесли",
-    "на Калиновской строят 16 этажку",
     # Lowercase common words that are also the region's only village of that name stay common words.
     "в лужках грибов нет совсем",
     "в советском нет порядка, говорят старики",
@@ -165,6 +163,16 @@ def test_every_form_finds_its_municipality(
 ) -> None:
     guess = locator.locate(text)
     assert (guess.municipality, guess.settlement) == (municipality, settlement), guess.reasons
+
+
+# «на» + a village's name is a street (people live «в» a village): never the village, only the street-only guess.
+STREETS_NOT_VILLAGES = ["остановку на Титова снесли", "на Калиновской строят 16 этажку"]
+
+
+@pytest.mark.parametrize("text", STREETS_NOT_VILLAGES)
+def test_a_street_named_like_a_village_is_not_the_village(locator: GazetteerLocator, text: str) -> None:
+    guess = locator.locate(text)
+    assert guess.settlement is None and guess.evidence == "street_only", guess.reasons
 
 
 @pytest.mark.parametrize("text", NO_PLACE)

@@ -18,7 +18,17 @@ KEYS = {
     "needs_moderation",
     "explanation",
 }
-LOCATION_KEYS = {"municipality", "settlement", "street", "house", "lat", "lon"}
+LOCATION_KEYS = {
+    "municipality",
+    "settlement",
+    "street",
+    "house",
+    "lat",
+    "lon",
+    "confidence",
+    "evidence",
+    "alternatives",
+}
 CHANNELS = st.sampled_from([None, "vk", "telegram", "portal", "hotline", "email", "no-such-channel"])
 
 
@@ -28,6 +38,7 @@ def assert_well_formed(result: dict[str, Any], municipalities: set[str]) -> None
     assert 0.0 <= result["appeal_score"] <= 1.0
     assert set(result["location"]) == LOCATION_KEYS
     assert result["location"]["municipality"] is None or result["location"]["municipality"] in municipalities
+    assert 0.0 <= result["location"]["confidence"] <= 1.0 and isinstance(result["location"]["alternatives"], list)
     assert result["priority"] in {"normal", "high"}
     assert isinstance(result["needs_moderation"], bool)
     assert all(isinstance(line, str) for line in result["explanation"])
