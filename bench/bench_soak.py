@@ -52,7 +52,7 @@ from bench_processing import (
     broker_system,
 )
 from messages import make_messages
-from soak_probes import BackendCpu, appeal_count, cpu_seconds, rss_mb
+from soak_probes import BENCH_APPLICATION, BackendCpu, appeal_count, cpu_seconds, rss_mb
 from soak_replies import Candidates, ReplyStream, assigned_queue, print_breakdown
 
 PREFIX = "soak"
@@ -145,7 +145,7 @@ def soak(minutes: float, rate: float, window: float, reply_rate: float, replies_
         processes = Processes(env, system.workdir)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        engine = create_engine(database_url, pool_size=3)
+        engine = create_engine(database_url, pool_size=3, connect_args={"application_name": BENCH_APPLICATION})
         try:
             processes.start("api", "serve", "--port", str(port))
             _wait_http(processes, base)

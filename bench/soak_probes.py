@@ -16,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+BENCH_APPLICATION = "otklik-soak-bench"  # application_name of the bench's own connections
+
 
 def rss_mb(pids: list[int]) -> float:
     """Resident memory of the processes together (VmRSS from /proc)."""
@@ -41,21 +43,26 @@ def cpu_seconds(pid: int) -> float:
 
 @dataclass
 class BackendCpu:
-    """CPU seconds used by this database's backends since the first poll (the bench's own connection excluded)."""
+    """CPU seconds used by this database's backends since the first poll; the bench's own connections (named
+    `BENCH_APPLICATION`) are left out: they are the measurement, not the system."""
 
     engine: Engine
     _last: dict[int, float] = field(default_factory=dict)
     _base: dict[int, float] = field(default_factory=dict)
 
     def poll(self) -> None:
+        first = not self._last  # the first poll is the zero; a backend that appears later counts from its start
         with self.engine.connect() as connection:
             pids = connection.execute(
-                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> :bench"
+                ),
+                {"bench": BENCH_APPLICATION},
             ).scalars()
             for pid in pids:
                 used = cpu_seconds(int(pid))
                 if used > 0.0:
-                    self._base.setdefault(int(pid), 0.0 if self._last else used)  # the first poll is the zero
+                    self._base.setdefault(int(pid), used if first else 0.0)
                     self._last[int(pid)] = used
 
     def total(self) -> float:
