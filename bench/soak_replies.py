@@ -3,9 +3,9 @@ account of every reply the API refused — by HTTP status, reason and the appeal
 
 A refusal is *expected* when the rules forbid the reply (docs/processes.md, «Soak»): an interim reply is taken only
 by an appeal that is someone's work — assigned, in progress or already answered (roles.md: «take into work, interim
-answer»; the status machine in docs/appeals.md). Anything else the API refuses — a 5xx, a 429, a 403 for an admin,
-a 409 on an appeal in one of those statuses, a transport error — is *unexpected*: a product fault to diagnose.
-The statuses below are this bench's reading of those pages, not the product's own table.
+answer»; the moderation queue comes first, docs/moderation.md). Anything else the API refuses — a 5xx, a 429, a 403
+for an admin, a 409 on an appeal in one of those statuses, a transport error — is *unexpected*: a product fault to
+diagnose. The statuses below are this bench's reading of those pages, not the product's own table.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import httpx
 
 REPLY_TEXT = "Ваше обращение взято в работу, специалист выезжает на место."
-# The statuses in which an appeal takes an interim reply (roles.md, docs/appeals.md).
+# The statuses in which an appeal takes an interim reply (roles.md, docs/moderation.md).
 TAKES_INTERIM_REPLY = frozenset({"assigned", "in_progress", "answered"})
 Candidates = Callable[["ReplyStream"], list[int]]  # the appeals to answer next, newest first
 PAGE = 50  # appeals an operator sees on one page of their queue

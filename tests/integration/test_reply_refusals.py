@@ -1,7 +1,7 @@
 """The operator's interim reply under the soak's conditions, over real HTTP on loopback (docs/processes.md, «Soak»).
 
 The soak's refused replies were all one case: an interim reply to an appeal still waiting for a moderator. The
-rules (roles.md: an interim answer is the executor's work on an appeal assigned to their body; docs/appeals.md:
+rules (roles.md: an interim answer is the executor's work on an appeal assigned to their body; docs/moderation.md:
 a moderator accepts or routes first) refuse it — with a reason a person can act on, and without a trace on the
 appeal. Replies to an appeal that is someone's work all land, also when they race one another.
 """
