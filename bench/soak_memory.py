@@ -3,7 +3,8 @@ soak's own texts (bench_soak: 500 generated texts, each made unique by its appea
 the process's RSS and the fill of every bounded cache of the product (`functools.lru_cache`: size / cap).
 
 A leak grows with every message; a cache grows until it reaches its cap and then stays. Prints `name: value unit`
-lines per step and a table of the caches at the end. Bounded by `--count`; no database, no network.
+lines per step and a table of the caches at the end; then what the word caches cost when full of one-off words
+(`--words`). Bounded by `--count` and `--words`; no database, no network.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=20_000, help="messages to understand (bounded)")
     parser.add_argument("--step", type=int, default=2_000, help="messages between printed samples")
+    parser.add_argument("--words", type=int, default=100_000, help="one-off words for the lemma caches' cost")
     args = parser.parse_args()
 
     from otklik.nlp.analyze import Message, analyze_messages
@@ -59,6 +61,29 @@ def main() -> None:
     for name, function in sorted(product_caches().items()):
         info = function.cache_info()
         print(f"{name:<70}  {info.currsize:>8}  {info.maxsize!s:>8}")
+    one_off_words(args.words)
+
+
+def one_off_words(count: int) -> None:
+    """What the word caches cost when full: `count` Cyrillic words seen once each (surnames, typos, a stream's
+    one-off words) through `lemma` and `grammemes`, the caches the soak fills by one entry a message."""
+    import random
+
+    from otklik.nlp.text.lemmas import grammemes, lemma
+
+    lemma.cache_clear()
+    grammemes.cache_clear()
+    before = rss_mb([_self()])
+    rng = random.Random(1)
+    letters = "абвгдежзийклмнопрстуфхцчшщыэюя"
+    for _ in range(count):
+        word = "".join(rng.choice(letters) for _ in range(8))
+        lemma(word)
+        grammemes(word)
+    grown = rss_mb([_self()]) - before
+    print(f"soak_memory_one_off_words: {lemma.cache_info().currsize} count")
+    print(f"soak_memory_one_off_words_cost: {grown:.0f} MB")
+    print(f"soak_memory_per_one_off_word: {grown * 1024 * 1024 / max(count, 1):.0f} B")
 
 
 def _address(location: dict[str, Any]) -> str | None:
