@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from functools import lru_cache
 
 import pymorphy3
@@ -11,6 +12,10 @@ import pymorphy3
 _WORD = re.compile(r"[а-яёa-z0-9]+(?:-[а-яёa-z0-9]+)*", re.IGNORECASE)
 _MORPH: pymorphy3.MorphAnalyzer | None = None
 _CACHE_SIZE = 200_000
+# Few distinct grammeme sets exist (a few thousand), but every cached word held its own copy of its set and of
+# every tag string: 1.7 KB a word, 340 MB per process with the caches full (docs/processes.md, soak). One shared
+# set per distinct combination keeps a word's entry to its key and a reference.
+_GRAMMEME_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
 def morph() -> pymorphy3.MorphAnalyzer:
@@ -62,8 +67,9 @@ def grammemes(word: str) -> frozenset[str]:
     """Grammemes of all parses of a lower-case word (e.g. Name, Surn, Patr, Geox, NOUN)."""
     tags: set[str] = set()
     for parse in morph().parse(word)[:4]:
-        tags.update(str(parse.tag).replace(" ", ",").split(","))
-    return frozenset(tags)
+        tags.update(sys.intern(tag) for tag in str(parse.tag).replace(" ", ",").split(","))
+    found = frozenset(tags)
+    return _GRAMMEME_SETS.setdefault(found, found)
 
 
 def is_known_person_name(word: str) -> bool:
