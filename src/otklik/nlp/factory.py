@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from otklik.domain.reference import ReferenceData
+from otklik.nlp.decision import DecisionScorer, shipped_decision_model
 from otklik.nlp.corpora import nlp_dir, obscenity_roots, urgency_patterns
 from otklik.nlp.correction_memory import CorrectionMemory
 from otklik.nlp.detector import APPEAL_THRESHOLD, ModelAppealDetector
@@ -77,4 +78,5 @@ def build_understanding(
         router=HybridRouter(reference, models.featurizer, models.router, memory=memory),
         auto_assign_threshold=auto_assign_threshold,
         memory=memory,
+        decision=DecisionScorer(shipped_decision_model()),
     )
