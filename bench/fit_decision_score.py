@@ -89,6 +89,7 @@ class Case:
     old_score: float
     features: dict[str, float]
     municipal_held_by_place: bool
+    got: tuple[str | None, str | None, str | None]  # the engine's group, municipality, body
 
 
 def run(engine: Understanding, set_name: str, message: Labelled) -> Case:
@@ -129,6 +130,7 @@ def run(engine: Understanding, set_name: str, message: Labelled) -> Case:
         else decision_score(category.confidence if category else None, routing.confidence if routing else None),
         decision_features(ctx.text, message.channel, ctx.detection, category, routing, place),
         held,
+        (category.group if category else None, place.municipality_id, routing.agency_id if routing else None),
     )
 
 
