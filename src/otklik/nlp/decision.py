@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,8 +35,8 @@ _SKIPPED_PLACE_FIELDS = frozenset(
     {"municipality", "settlement", "reasons", "confidence", "lat", "lon", "road", *_NAMED_PLACE_FIELDS}
 )
 _ROUTE_SOURCES = ("ownership", "matrix+learned", "matrix", "learned", "memory")
-_DISAGREEMENT = "обучаемый маршрутизатор предлагает"  # the router's words when its learned head disagrees
 _UNPLACED = "место не названо"  # the router's words for a municipal object of an unknown place
+_GROUP_REASON = re.compile(r"группа «([^»]+)» \((\d(?:\.\d+)?)\)")  # the classifier's first reason
 
 
 def decision_features(
@@ -56,12 +57,26 @@ def decision_features(
         "social_channel": float(channel in SOCIAL_CHANNELS),
         "text_length": min(math.log1p(len(text.split())) / 5.0, 1.0),
     }
+    if category is not None:
+        features[f"group={category.group}"] = 1.0  # some groups are confused with their neighbours more often
+        features.update(category_features(category))
     if routing is not None:
+        features["body=municipal" if routing.level is AgencyLevel.MUNICIPAL else f"body={routing.agency_id}"] = 1.0
         features[f"route_source={routing.source}" if routing.source in _ROUTE_SOURCES else "route_source=other"] = 1.0
-        features["municipal_body"] = float(routing.level is AgencyLevel.MUNICIPAL)
-        features["learned_disagrees"] = float(any(_DISAGREEMENT in r for r in routing.reasons))
         features["place_unnamed_object"] = float(any(_UNPLACED in r for r in routing.reasons))
     features.update(place_features(location))
+    return features
+
+
+def category_features(category: CategoryGuess) -> dict[str, float]:
+    """What the classifier's explanation says beyond its confidence: the group model's own probability, whether a
+    placement rule moved the message to a neighbouring group, whether a topic was named (its first reason is
+    «группа «X» (0.87): …», `nlp/topics.py`)."""
+    features = {"topic_named": float(category.topic is not None)}
+    first = _GROUP_REASON.match(category.reasons[0]) if category.reasons else None
+    if first is not None:
+        features["group_probability"] = float(first.group(2))
+        features["group_placed"] = float(first.group(1) != category.group)
     return features
 
 
