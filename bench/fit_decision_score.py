@@ -247,7 +247,19 @@ def write_model(fitted: Fitted, path: Path) -> None:
         writer.writerow(["feature", "weight", "label"])
         writer.writerow([INTERCEPT, f"{fitted.model.intercept_[0]:.4f}", "сдвиг"])
         for name, weight in zip(fitted.vectorizer.feature_names_, fitted.model.coef_[0], strict=True):
-            writer.writerow([name, f"{weight:.4f}", LABELS.get(name, "место: " + name.removeprefix("place_"))])
+            writer.writerow([name, f"{weight:.4f}", label(name)])
+
+
+def label(feature: str) -> str:
+    """The Russian name of a feature for the moderator's explanation."""
+    if feature in LABELS:
+        return LABELS[feature]
+    kind, _, value = feature.partition("=")
+    if kind == "group":
+        return f"группа «{value}»"
+    if kind == "body":
+        return f"орган {value}"
+    return "место: " + feature.removeprefix("place_")
 
 
 def main() -> None:

@@ -86,19 +86,28 @@ def place_features(location: LocationGuess) -> dict[str, float]:
     new field is a feature as soon as the locator fills it."""
     features = {f"place_{name}_named": float(bool(getattr(location, name, None))) for name in _NAMED_PLACE_FIELDS}
     features["place_road"] = float(bool(location.road))
-    for field in dataclasses.fields(location):
-        if field.name in _SKIPPED_PLACE_FIELDS:
-            continue
-        value = getattr(location, field.name)
+    for name in _further_fields(type(location)):
+        value = getattr(location, name)
         if isinstance(value, bool):
-            features[f"place_{field.name}"] = float(value)
+            features[f"place_{name}"] = float(value)
         elif isinstance(value, str) and value:
-            features[f"place_{field.name}={value}"] = 1.0
+            features[f"place_{name}={value}"] = 1.0
         elif isinstance(value, tuple | list | frozenset):
-            features[f"place_{field.name}"] = float(bool(value))
+            features[f"place_{name}"] = float(bool(value))
         elif isinstance(value, float) and 0.0 <= value <= 1.0:
-            features[f"place_{field.name}"] = value
+            features[f"place_{name}"] = value
     return features
+
+
+_FURTHER_FIELDS: dict[str, tuple[str, ...]] = {}  # location class → its further field names, read once
+
+
+def _further_fields(kind: type[LocationGuess]) -> tuple[str, ...]:
+    """The fields of a location class beyond the names and free text (once per class: the speed budget)."""
+    key = f"{kind.__module__}.{kind.__qualname__}"
+    if key not in _FURTHER_FIELDS:
+        _FURTHER_FIELDS[key] = tuple(f.name for f in dataclasses.fields(kind) if f.name not in _SKIPPED_PLACE_FIELDS)
+    return _FURTHER_FIELDS[key]
 
 
 @dataclass(frozen=True)
