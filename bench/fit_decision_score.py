@@ -53,6 +53,7 @@ from otklik.reference.files import load_reference
 from otklik.settings import Settings
 
 THRESHOLDS = [round(i * 0.025, 3) for i in range(41)]
+WEAKEST_LINK_THRESHOLD = 0.60  # the rule before the decision score: the table of reasons describes it
 LABELS = {
     "topic_confidence": "уверенность темы",
     "route_confidence": "уверенность маршрута",
@@ -279,7 +280,7 @@ def main() -> None:
     threshold = Settings().auto_assign_threshold
     engine = build_understanding(load_reference(), auto_assign_threshold=threshold)
     cases = [run(engine, name, m) for name in args.sets.split(",") for m in read_set(args.data / f"{name}.jsonl")]
-    print_reasons(cases, 0.60)
+    print_reasons(cases, WEAKEST_LINK_THRESHOLD)
     pool = candidates(cases)
     appeals = sum(c.truth.is_appeal for c in cases)
     print(f"candidates: {len(pool)} (right {sum(c.right for c in pool)}), true appeals {appeals}")
