@@ -24,6 +24,7 @@ from pathlib import Path
 from otklik.domain.agency import AgencyLevel
 from otklik.domain.analysis import CategoryGuess, Detection, LocationGuess, RoutingDecision
 from otklik.nlp.corpora import nlp_dir
+from otklik.nlp.router import UNPLACED_WORDS
 
 DECISION_FILE = "decision_score.csv"
 INTERCEPT = "(intercept)"
@@ -35,7 +36,6 @@ _SKIPPED_PLACE_FIELDS = frozenset(
     {"municipality", "settlement", "reasons", "confidence", "lat", "lon", "road", *_NAMED_PLACE_FIELDS}
 )
 _ROUTE_SOURCES = ("ownership", "matrix+learned", "matrix", "learned", "memory")
-_UNPLACED = "место не названо"  # the router's words for a municipal object of an unknown place
 _GROUP_REASON = re.compile(r"группа «([^»]+)» \((\d(?:\.\d+)?)\)")  # the classifier's first reason
 
 
@@ -63,7 +63,7 @@ def decision_features(
     if routing is not None:
         features["body=municipal" if routing.level is AgencyLevel.MUNICIPAL else f"body={routing.agency_id}"] = 1.0
         features[f"route_source={routing.source}" if routing.source in _ROUTE_SOURCES else "route_source=other"] = 1.0
-        features["place_unnamed_object"] = float(any(_UNPLACED in r for r in routing.reasons))
+        features["place_unnamed_object"] = float(any(UNPLACED_WORDS in r for r in routing.reasons))
     features.update(place_features(location))
     return features
 
