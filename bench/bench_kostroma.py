@@ -15,7 +15,8 @@ channel style (`social` = vk, telegram; `letters` = portal, hotline, 112, e-mail
 - auto_share: true appeals the pipeline would send to a body with no moderator (detected, routed, not flagged) /
   true appeals; auto_precision: of everything auto-routed, the share with the right body AND the right group
   (auto_precision_body_only: the right body, whatever the group);
-- the curve: for each threshold over the decision score (`otklik.nlp.calibration.decision_score`), coverage and
+- the curve: for each threshold over the decision score (the engine's `decision` scorer, `otklik.nlp.decision`;
+  the weaker of topic and route confidence for an engine without one), coverage and
   precision; the threshold of highest coverage at ≥ 0.90 precision on dev, and what it gives on held-out;
 - calibration: the threshold chosen on the pooled `--calibrate-on` sets (default held-out + unseen + unseen2), never
   on the blind set, by the rule with a margin (`calibration.threshold_with_margin`: highest coverage whose lower
@@ -34,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from otklik.domain.analysis import LocationGuess
 from otklik.nlp.calibration import (
     CurvePoint,
     Scored,
@@ -106,15 +108,23 @@ def understand(engine: Understanding, message: Labelled) -> Outcome:
             ctx.stopped = False
     category, routing, location = ctx.category, ctx.routing, ctx.location
     toxic = bool(ctx.detection and ctx.detection.toxic)
+    if engine.decision is not None and not toxic:
+        score = engine.decision.decide(
+            ctx.text, ctx.channel, ctx.detection, category, routing, location or LocationGuess()
+        ).score
+    else:
+        score = (
+            0.0
+            if toxic
+            else decision_score(category.confidence if category else None, routing.confidence if routing else None)
+        )
     return Outcome(
         message,
         detected,
         category.group if category else None,
         location.municipality_id if location else None,
         routing.agency_id if routing else None,
-        0.0
-        if toxic
-        else decision_score(category.confidence if category else None, routing.confidence if routing else None),
+        score,
         ctx.needs_moderation,
     )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from otklik.domain.reference import ReferenceData
 from otklik.nlp.corpora import nlp_dir, obscenity_roots, urgency_patterns
 from otklik.nlp.correction_memory import CorrectionMemory
+from otklik.nlp.decision import DecisionScorer, shipped_decision_model
 from otklik.nlp.detector import APPEAL_THRESHOLD, ModelAppealDetector
 from otklik.nlp.gazetteer import Gazetteer
 from otklik.nlp.gazetteer import data_fingerprint as gazetteer_fingerprint
@@ -52,7 +53,7 @@ def group_placement(reference: ReferenceData) -> GroupPlacement:
 def build_understanding(
     reference: ReferenceData,
     *,
-    auto_assign_threshold: float = 0.60,  # the settings' default (docs/evaluation-kostroma.md)
+    auto_assign_threshold: float = 0.85,  # the settings' default (docs/evaluation-kostroma.md)
     model_dir: Path | None = None,
     models: EngineModels | None = None,
     appeal_threshold: float = APPEAL_THRESHOLD,
@@ -77,4 +78,5 @@ def build_understanding(
         router=HybridRouter(reference, models.featurizer, models.router, memory=memory),
         auto_assign_threshold=auto_assign_threshold,
         memory=memory,
+        decision=DecisionScorer(shipped_decision_model()),
     )

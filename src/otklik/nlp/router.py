@@ -24,6 +24,7 @@ MUNICIPAL_PLACE_FLOOR = 0.5  # a municipal body is only as sure as the place, bu
 # The text names a municipal object (a well, a kindergarten, a street) but not where: whatever body the matrix
 # offers is a guess, so it goes to a moderator (below any auto-assign threshold the curve ever chose).
 UNPLACED_MUNICIPAL_CAP = 0.2
+UNPLACED_WORDS = "место не названо"  # in the reason of such a decision; the decision score reads it (nlp/decision.py)
 
 
 class HybridRouter:
@@ -161,5 +162,5 @@ def unplaced(decision: RoutingDecision, evidence: Evidence) -> RoutingDecision:
     return dataclasses.replace(
         decision,
         confidence=min(decision.confidence, UNPLACED_MUNICIPAL_CAP),
-        reasons=(*decision.reasons, f"{why}, но место не названо — нужен модератор"),
+        reasons=(*decision.reasons, f"{why}, но {UNPLACED_WORDS} — нужен модератор"),
     )

@@ -55,6 +55,28 @@ class Router(Protocol):
     def route(self, text: str, category: CategoryGuess | None, location: LocationGuess) -> RoutingDecision | None: ...
 
 
+class ScoredDecision(Protocol):
+    @property
+    def score(self) -> float: ...  # the probability that body and topic are both right
+
+    @property
+    def reasons(self) -> tuple[str, ...]: ...  # Russian, for the moderator
+
+
+class DecisionScorer(Protocol):
+    """How sure the engine is of «this body, this topic», from every stage's signals (the auto-routing score)."""
+
+    def decide(
+        self,
+        text: str,
+        channel: str | None,
+        detection: Detection | None,
+        category: CategoryGuess | None,
+        routing: RoutingDecision | None,
+        location: LocationGuess,
+    ) -> ScoredDecision: ...
+
+
 class CorrectionRecorder(Protocol):
     """Remembers people's corrections so that the next nearly identical text gets them before any retraining."""
 
@@ -77,6 +99,7 @@ class Understanding:
     priority: PriorityAssessor
     locator: Locator
     router: Router
-    # Below this confidence (topic or route) an appeal waits for a moderator instead of auto-assignment.
+    # Below this decision score an appeal waits for a moderator instead of auto-assignment.
     auto_assign_threshold: float = 0.5
     memory: CorrectionRecorder | None = None  # fed by services/learning.py; None: corrections wait for retraining
+    decision: DecisionScorer | None = None  # None: the score is the weaker of the topic and route confidences

@@ -41,7 +41,7 @@ def understanding_stages(understanding: Understanding) -> list[Stage]:
         DetectStage(understanding.detector),
         ClassifyStage(understanding.classifier, understanding.priority),
         LocateStage(understanding.locator),
-        RouteStage(understanding.router, understanding.auto_assign_threshold),
+        RouteStage(understanding.router, understanding.auto_assign_threshold, understanding.decision),
     ]
 
 

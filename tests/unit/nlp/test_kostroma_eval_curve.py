@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from otklik.domain.analysis import LocationGuess
 from otklik.nlp.calibration import CurvePoint, Scored, best_threshold, curve, decision_score, grid
 from otklik.pipeline.components import Understanding
 from otklik.pipeline.context import PipelineContext
@@ -39,7 +40,9 @@ def test_grid_and_missing_parts() -> None:
 
 
 def test_the_route_stage_auto_routes_exactly_what_reaches_the_decision_score(engine: Understanding) -> None:
-    """The bench's curve is over `decision_score`; the stage must decide by the same number (else the curve lies)."""
+    """The bench's curve is over the engine's decision scorer; the stage must decide by the same number (else the
+    curve lies)."""
+    assert engine.decision is not None
     run = Pipeline(understanding_stages(engine))
     with DEV.open(encoding="utf-8") as handle:
         messages = [json.loads(line) for line in handle][:120]
@@ -48,8 +51,9 @@ def test_the_route_stage_auto_routes_exactly_what_reaches_the_decision_score(eng
         ctx = run.run(PipelineContext(raw_text=message["text"], channel=message["channel"]))
         if not ctx.is_appeal:
             continue
-        category, routing = ctx.category, ctx.routing
-        score = decision_score(category.confidence if category else None, routing.confidence if routing else None)
+        location = ctx.location or LocationGuess()
+        score = engine.decision.decide(ctx.text, ctx.channel, ctx.detection, ctx.category, ctx.routing, location).score
+        routing = ctx.routing
         toxic = bool(ctx.detection and ctx.detection.toxic)
         expected = toxic or routing is None or score < engine.auto_assign_threshold
         assert ctx.needs_moderation == expected, message["id"]

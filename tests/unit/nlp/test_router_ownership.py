@@ -75,6 +75,26 @@ OWNERSHIP = [
     ("В Нерехте нет контейнерной площадки, мусор бросают у дороги", "@municipality:34626000"),
     ("В лесу у деревни в Кологривском районе незаконно вырубают деревья", "forestry"),
     ("Незаконная вырубка леса возле Мантурово, лесовозы разбили всё", "forestry"),
+    # the waste tariff in people's words: a charge per registered person, a norm raised
+    ("За вывоз мусора начислили на сына, который давно выписан и прописан в Костроме", "tariffs"),
+    ("Норматив по мусору опять подняли, платим как за дворец", "tariffs"),
+    # collection is the regional operator's; a missing container site the municipality's (rats, a ЦРБ are landmarks)
+    ("В Шарье на Октябрьской мусорку не вывозят третью неделю, крысы бегают", "nature"),
+    ("В Буе у ЦРБ контейнеров нет, мусор сваливают прямо на землю", "@municipality:34705000"),
+    # a school's stadium is the municipal school's; a town bus is the town's even when a трасса is named
+    ("В Чухломе стадион у школы зарос, ворота без сеток", "@municipality:34646000"),
+    ("Шарья: городской автобус 2 сняли на выходные, идём пешком по трассе", "@municipality:34730000"),
+    # a water outage is the supply's (municipal) even when the management company is named
+    (
+        "Кострома, ул. Сутырина, 12 — третьи сутки нет горячей воды, в управляющей компании не отвечают",
+        "@municipality:34701000",
+    ),
+    # resettlement from emergency housing, electricity networks, food safety, fuel prices
+    ("Дом на Рабочей в Мантурово аварийный, расселение обещают с 2018 года", "construction"),
+    ("В Судиславле трансформатор у дома гудит и искрит, люди боятся подходить", "energy-housing"),
+    ("В Нерехте в магазине продают колбасу с плесенью", "rospotrebnadzor"),
+    ("Бензин в Шарье на 5 рублей дороже, чем в Костроме", "economy"),
+    ("В Мантурово газовые баллоны не привозят второй месяц", "energy-housing"),
 ]
 
 
