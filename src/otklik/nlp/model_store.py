@@ -32,6 +32,11 @@ def model_dir(directory: Path | None = None) -> Path:
     return Path(directory or os.environ.get("OTKLIK_MODEL_DIR") or Path.cwd() / "var" / "models")
 
 
+# The code that turns the data into models: a changed weight or feature there must rebuild them as a changed data
+# file does (a tree built before `COMMENT_WEIGHT` moved kept serving the old models).
+_TRAINING_MODULES = ("training", "features", "linear", "char_ngrams", "corpora", "problem_cues", "social_style")
+
+
 def data_fingerprint() -> str:
     digest = hashlib.sha256(ENGINE_VERSION.encode())
     for root in (training_dir(), nlp_dir()):
@@ -39,6 +44,9 @@ def data_fingerprint() -> str:
             if path.is_file():
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
+    code = Path(__file__).parent
+    for module in _TRAINING_MODULES:
+        digest.update((code / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
