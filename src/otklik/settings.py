@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     # --- processing ----------------------------------------------------------------------------------------
     # Below this confidence (topic or route) an appeal goes to the moderators' queue instead of a body. 0.6: the
     # highest coverage at ≥ 0.90 precision on the Kostroma dev set (docs/evaluation-kostroma.md).
-    auto_assign_threshold: float = Field(0.85, ge=0.0, le=1.0)  # the decision score; out-of-fold curve, Wilson margin
+    auto_assign_threshold: float = Field(0.875, ge=0.0, le=1.0)  # the decision score; out-of-fold curve, Wilson margin
     # `otklik model train`: a person's routing decision counts half as much every so many days (practice changes).
     route_half_life_days: float = Field(DEFAULT_ROUTE_HALF_LIFE_DAYS, gt=0.0)
     # Set (amqp://guest:guest@127.0.0.1:5672/), outbox events go through RabbitMQ to `otklik worker` processes
