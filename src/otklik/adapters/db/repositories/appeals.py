@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import operators
 
 from otklik.adapters.db.repositories import appeal_numbers
 from otklik.adapters.db.repositories import appeal_pages as pages
 from otklik.adapters.db.repositories.appeal_pages import AppealPage
+from otklik.adapters.db.search import newest
 from otklik.adapters.db.search.appeal_text import Order, date_order, highlights, text_search
 from otklik.adapters.db.search.query import search_text
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
@@ -141,14 +141,6 @@ def _next_cursor(filters: AppealFilter, items: list[Appeal], *, more: bool, offs
     return pages.encode(pages.AfterCursor(last.created_at, last.id))
 
 
-def _same_directions(order: Order, columns: list[ColumnElement[Any]]) -> Order:
-    """`columns` sorted as the matching terms of `order` are (ascending or descending)."""
-    return [
-        column.desc() if part.modifier is operators.desc_op else column.asc()
-        for part, column in zip(order, columns, strict=True)
-    ]
-
-
 class AppealRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -218,21 +210,17 @@ class AppealRepository:
     def _best_of_newest(self, query: Select[tuple[Appeal]], order: Order, offset: int, limit: int) -> list[Appeal]:
         """A page of the best among the newest MAX_RANKED_DEPTH hits, in `order` (relevance, then date).
 
-        The newest hits are read once, in date order, each with its sort keys (its relevance computed from the row
-        just read); only the page's appeals are then read whole. Without this, PostgreSQL reads every one of the
-        newest hits a second time by its id to rank it."""
+        The newest hits are read in date windows back in time, each with its sort keys (its relevance computed from
+        the row just read: search/newest.py); they are ranked here, and only the page's appeals are read whole."""
         keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
-        newest = (
-            query.with_only_columns(appeals.c.id.label("appeal_id"), *keys)
-            .order_by(*date_order())
-            .limit(pages.MAX_RANKED_DEPTH)
-            .subquery("newest")
-        )
-        ranked = _same_directions(order, [newest.c[key.name] for key in keys])
-        best = select(*newest.c).order_by(*ranked).offset(offset).limit(limit).subquery("best")
-        page: Select[tuple[Appeal]] = select(Appeal)
-        page = page.join(best, best.c.appeal_id == appeals.c.id)
-        return self._appeals(page.order_by(*_same_directions(order, [best.c[key.name] for key in keys])))
+        hits = newest.newest_hits(self._session, query, keys, pages.MAX_RANKED_DEPTH)
+        ids = newest.best(hits, order, offset, limit)
+        if not ids:
+            return []
+        chosen: Select[tuple[Appeal]] = select(Appeal)
+        chosen = chosen.where(appeals.c.id.in_(ids))
+        found = {appeal.id: appeal for appeal in self._appeals(chosen)}
+        return [found[appeal_id] for appeal_id in ids if appeal_id in found]  # one deleted meanwhile is gone
 
     def _count(self, query: Select[tuple[Appeal]], *, exact: bool, cap: int) -> tuple[int, bool]:
         """Exact, or up to `cap` + 1 rows: a list of a million never counts more than the cap's index range."""
