@@ -185,42 +185,53 @@ class AppealRepository:
             # The unique index answers alone: no count, the page is the total (0 or 1).
             rows = self._appeals(query.order_by(*order).limit(2))
             return AppealPage(rows, len(rows), False, None)
-        searched = bool(filters.query and filters.query.strip())
-        cap = pages.SEARCH_COUNT_CAP if searched else pages.COUNT_CAP
-        total, capped = self._count(query, exact=filters.exact_total, cap=cap)
         offset = (filters.page - 1) * filters.per_page
+        if isinstance(cursor, pages.OffsetCursor):
+            offset = cursor.offset
+        if filters.ranked:
+            return self._ranked_page(filters, query, order, offset)
+        searched = bool(filters.query and filters.query.strip())
+        total, capped = self._count(
+            query, exact=filters.exact_total, cap=pages.SEARCH_COUNT_CAP if searched else pages.COUNT_CAP
+        )
         if isinstance(cursor, pages.AfterCursor):
             query, offset = query.where(_after(cursor)), 0
-        elif isinstance(cursor, pages.OffsetCursor):
-            offset = cursor.offset
-        if filters.ranked and (capped or total > pages.MAX_RANKED_DEPTH):
-            # Ranking a common word's every hit is seconds at a million; the best of its newest hits is bounded.
-            rows = self._best_of_newest(query, order, offset, filters.per_page + 1)
-        else:
-            rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
+        rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
         items = rows[: filters.per_page]
         return AppealPage(
             items, total, capped, _next_cursor(filters, items, more=len(rows) > len(items), offset=offset)
         )
 
+    def _ranked_page(
+        self, filters: AppealFilter, query: Select[tuple[Appeal]], order: Order, offset: int
+    ) -> AppealPage:
+        """A page of a word search by relevance: the best among its newest MAX_RANKED_DEPTH hits (all of them when
+        there are no more), ranked by `order` (relevance, then date).
+
+        The newest hits are read in date windows back in time, each with its sort keys (its relevance computed from
+        the row just read: search/newest.py); they are ranked here, and only the page's appeals are read whole.
+        Reading one hit past the count's cap also gives the capped total, so no count query runs (unless the total
+        must be exact)."""
+        cap = pages.SEARCH_COUNT_CAP
+        keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
+        wanted = pages.MAX_RANKED_DEPTH if filters.exact_total else max(pages.MAX_RANKED_DEPTH, cap + 1)
+        hits = newest.newest_hits(self._session, query, keys, wanted)
+        if filters.exact_total:
+            total, capped = self._count(query, exact=True, cap=cap)
+        else:
+            total, capped = (cap, True) if len(hits) > cap else (len(hits), False)
+        ids = newest.best(hits[: pages.MAX_RANKED_DEPTH], order, offset, filters.per_page + 1)
+        chosen: Select[tuple[Appeal]] = select(Appeal)
+        chosen = chosen.where(appeals.c.id.in_(ids))
+        found = {appeal.id: appeal for appeal in self._appeals(chosen)} if ids else {}
+        rows = [found[appeal_id] for appeal_id in ids if appeal_id in found]  # one deleted meanwhile is gone
+        items = rows[: filters.per_page]
+        more = len(ids) > filters.per_page
+        return AppealPage(items, total, capped, _next_cursor(filters, items, more=more, offset=offset))
+
     def _appeals(self, query: Select[tuple[Appeal]]) -> list[Appeal]:
         # The one selected entity is the row's scalar; the stubs type a one-entity Select's scalars as tuples.
         return cast(list[Appeal], list(self._session.scalars(query)))
-
-    def _best_of_newest(self, query: Select[tuple[Appeal]], order: Order, offset: int, limit: int) -> list[Appeal]:
-        """A page of the best among the newest MAX_RANKED_DEPTH hits, in `order` (relevance, then date).
-
-        The newest hits are read in date windows back in time, each with its sort keys (its relevance computed from
-        the row just read: search/newest.py); they are ranked here, and only the page's appeals are read whole."""
-        keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
-        hits = newest.newest_hits(self._session, query, keys, pages.MAX_RANKED_DEPTH)
-        ids = newest.best(hits, order, offset, limit)
-        if not ids:
-            return []
-        chosen: Select[tuple[Appeal]] = select(Appeal)
-        chosen = chosen.where(appeals.c.id.in_(ids))
-        found = {appeal.id: appeal for appeal in self._appeals(chosen)}
-        return [found[appeal_id] for appeal_id in ids if appeal_id in found]  # one deleted meanwhile is gone
 
     def _count(self, query: Select[tuple[Appeal]], *, exact: bool, cap: int) -> tuple[int, bool]:
         """Exact, or up to `cap` + 1 rows: a list of a million never counts more than the cap's index range."""
