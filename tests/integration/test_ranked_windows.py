@@ -46,7 +46,8 @@ ORACLE = text(
     SELECT id FROM (
         SELECT id, created_at, ts_rank_cd(search_vector, websearch_to_tsquery('russian', :q)) AS relevance
         FROM appeals
-        WHERE search_vector @@ websearch_to_tsquery('russian', :q) AND (CAST(:m AS text) IS NULL OR municipality_id = :m)
+        WHERE search_vector @@ websearch_to_tsquery('russian', :q)
+          AND (CAST(:m AS text) IS NULL OR municipality_id = :m)
         ORDER BY created_at DESC, id DESC
         LIMIT :depth
     ) newest
@@ -108,12 +109,12 @@ def _walk(region: UnitOfWorkFactory, scope: AppealScope, filters: AppealFilter) 
 
 
 @pytest.mark.usefixtures("shallow")
-@pytest.mark.parametrize("first_days", [1, 7, 400])
+@pytest.mark.parametrize("first_days", [1, 7, 60, 400])
 @pytest.mark.parametrize("in_district", [True, False])
 def test_the_windows_rank_the_same_newest_hits_as_one_query(
     region: UnitOfWorkFactory, district: str, monkeypatch: pytest.MonkeyPatch, first_days: int, in_district: bool
 ) -> None:
-    monkeypatch.setattr(newest, "FIRST_DAYS", first_days)  # one day: many windows; 400: the whole year in one
+    monkeypatch.setattr(newest, "FIRST_DAYS", first_days)  # 1: many windows; 400: the rest of the range at once
     scope = AppealScope(municipality_id=district) if in_district else EVERYTHING
     pages = _walk(region, scope, AppealFilter(query=WORD, per_page=7, exact_total=False))
     walked = [appeal.id for page in pages for appeal in page]

@@ -15,11 +15,16 @@ from otklik.adapters.db.tables.appeals import appeals
 SEARCH_VECTOR: ColumnElement[Any] = literal_column("appeals.search_vector")
 # The appeal's UTC day, keyed in the scoped word index (migration `0016_search_windows`): written exactly as the
 # index's expression, or PostgreSQL does not match them; its 'UTC' is a literal for the same reason.
-CREATED_DAY: ColumnElement[date] = literal_column("((appeals.created_at AT TIME ZONE 'UTC')::date)", Date)
+_created_day: ColumnElement[date] = literal_column("((appeals.created_at AT TIME ZONE 'UTC')::date)", Date)
 _CONFIG: ColumnElement[Any] = literal_column("'russian'::regconfig")
 _HEADLINE_OPTIONS = (
     f'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
 )
+
+
+def created_on(day: date) -> ColumnElement[bool]:
+    """Appeals registered on this UTC day: one key of the scoped word index."""
+    return _created_day == day
 
 
 def _query(text: str) -> ColumnElement[object]:
