@@ -22,8 +22,8 @@ _HEADLINE_OPTIONS = (
 )
 
 
-def created_on(day: date) -> ColumnElement[bool]:
-    """Appeals registered on this UTC day: one key of the scoped word index."""
+def created_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """Appeals registered on this UTC day (a value, or a column of days): one key of the scoped word index."""
     return _created_day == day
 
 
