@@ -88,11 +88,17 @@ def _days(query: Select[T], dialect: str, lower: date, upper: date, limit: int) 
         return _newest(window).limit(limit)
     count = (upper - lower).days
     wanted = [upper - timedelta(days=offset + 1) for offset in range(count)]
-    days = func.unnest(literal(wanted, ARRAY(Date))).table_valued("day").render_derived(name="days")
+    days = (
+        func.unnest(literal(wanted, ARRAY(Date)))
+        .table_valued("day", with_ordinality="newer")
+        .render_derived(name="days")
+    )
     # The LIMIT keeps each day's subquery a subquery (PostgreSQL would flatten it into one scan of the window).
     one_day = _newest(query.where(postgres.created_on(days.c.day))).limit(limit).lateral("one_day")
     together = select(*one_day.c).select_from(days).join(one_day, true())
-    return together.order_by(one_day.c.window_at.desc(), one_day.c.appeal_id.desc()).limit(limit)
+    # The days come newest first and each day's rows newest first, so this order is (created_at desc, id desc),
+    # and PostgreSQL sees it presorted by the day: it stops reading days once it has `limit` rows.
+    return together.order_by(days.c.newer, one_day.c.window_at.desc(), one_day.c.appeal_id.desc()).limit(limit)
 
 
 def _newest(query: Select[T]) -> Select[T]:
