@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import operators
 
 from otklik.adapters.db.repositories import appeal_numbers
 from otklik.adapters.db.repositories import appeal_pages as pages
 from otklik.adapters.db.repositories.appeal_pages import AppealPage
+from otklik.adapters.db.search import newest
 from otklik.adapters.db.search.appeal_text import Order, date_order, highlights, text_search
 from otklik.adapters.db.search.query import search_text
 from otklik.adapters.db.tables.appeals import appeal_events, appeals, citizens, ratings, replies
@@ -141,14 +141,6 @@ def _next_cursor(filters: AppealFilter, items: list[Appeal], *, more: bool, offs
     return pages.encode(pages.AfterCursor(last.created_at, last.id))
 
 
-def _same_directions(order: Order, columns: list[ColumnElement[Any]]) -> Order:
-    """`columns` sorted as the matching terms of `order` are (ascending or descending)."""
-    return [
-        column.desc() if part.modifier is operators.desc_op else column.asc()
-        for part, column in zip(order, columns, strict=True)
-    ]
-
-
 class AppealRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -193,46 +185,53 @@ class AppealRepository:
             # The unique index answers alone: no count, the page is the total (0 or 1).
             rows = self._appeals(query.order_by(*order).limit(2))
             return AppealPage(rows, len(rows), False, None)
-        searched = bool(filters.query and filters.query.strip())
-        cap = pages.SEARCH_COUNT_CAP if searched else pages.COUNT_CAP
-        total, capped = self._count(query, exact=filters.exact_total, cap=cap)
         offset = (filters.page - 1) * filters.per_page
+        if isinstance(cursor, pages.OffsetCursor):
+            offset = cursor.offset
+        if filters.ranked:
+            return self._ranked_page(filters, query, order, offset)
+        searched = bool(filters.query and filters.query.strip())
+        total, capped = self._count(
+            query, exact=filters.exact_total, cap=pages.SEARCH_COUNT_CAP if searched else pages.COUNT_CAP
+        )
         if isinstance(cursor, pages.AfterCursor):
             query, offset = query.where(_after(cursor)), 0
-        elif isinstance(cursor, pages.OffsetCursor):
-            offset = cursor.offset
-        if filters.ranked and (capped or total > pages.MAX_RANKED_DEPTH):
-            # Ranking a common word's every hit is seconds at a million; the best of its newest hits is bounded.
-            rows = self._best_of_newest(query, order, offset, filters.per_page + 1)
-        else:
-            rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
+        rows = self._appeals(query.order_by(*order).offset(offset).limit(filters.per_page + 1))
         items = rows[: filters.per_page]
         return AppealPage(
             items, total, capped, _next_cursor(filters, items, more=len(rows) > len(items), offset=offset)
         )
 
+    def _ranked_page(
+        self, filters: AppealFilter, query: Select[tuple[Appeal]], order: Order, offset: int
+    ) -> AppealPage:
+        """A page of a word search by relevance: the best among its newest MAX_RANKED_DEPTH hits (all of them when
+        there are no more), ranked by `order` (relevance, then date).
+
+        The newest hits are read in date windows back in time, each with its sort keys (its relevance computed from
+        the row just read: search/newest.py); they are ranked here, and only the page's appeals are read whole.
+        Reading one hit past the count's cap also gives the capped total, so no count query runs (unless the total
+        must be exact)."""
+        cap = pages.SEARCH_COUNT_CAP
+        keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
+        wanted = pages.MAX_RANKED_DEPTH if filters.exact_total else max(pages.MAX_RANKED_DEPTH, cap + 1)
+        hits = newest.newest_hits(self._session, query, keys, wanted)
+        if filters.exact_total:
+            total, capped = self._count(query, exact=True, cap=cap)
+        else:
+            total, capped = (cap, True) if len(hits) > cap else (len(hits), False)
+        ids = newest.best(hits[: pages.MAX_RANKED_DEPTH], order, offset, filters.per_page + 1)
+        chosen: Select[tuple[Appeal]] = select(Appeal)
+        chosen = chosen.where(appeals.c.id.in_(ids))
+        found = {appeal.id: appeal for appeal in self._appeals(chosen)} if ids else {}
+        rows = [found[appeal_id] for appeal_id in ids if appeal_id in found]  # one deleted meanwhile is gone
+        items = rows[: filters.per_page]
+        more = len(ids) > filters.per_page
+        return AppealPage(items, total, capped, _next_cursor(filters, items, more=more, offset=offset))
+
     def _appeals(self, query: Select[tuple[Appeal]]) -> list[Appeal]:
         # The one selected entity is the row's scalar; the stubs type a one-entity Select's scalars as tuples.
         return cast(list[Appeal], list(self._session.scalars(query)))
-
-    def _best_of_newest(self, query: Select[tuple[Appeal]], order: Order, offset: int, limit: int) -> list[Appeal]:
-        """A page of the best among the newest MAX_RANKED_DEPTH hits, in `order` (relevance, then date).
-
-        The newest hits are read once, in date order, each with its sort keys (its relevance computed from the row
-        just read); only the page's appeals are then read whole. Without this, PostgreSQL reads every one of the
-        newest hits a second time by its id to rank it."""
-        keys = [part.element.label(f"key_{index}") for index, part in enumerate(order)]
-        newest = (
-            query.with_only_columns(appeals.c.id.label("appeal_id"), *keys)
-            .order_by(*date_order())
-            .limit(pages.MAX_RANKED_DEPTH)
-            .subquery("newest")
-        )
-        ranked = _same_directions(order, [newest.c[key.name] for key in keys])
-        best = select(*newest.c).order_by(*ranked).offset(offset).limit(limit).subquery("best")
-        page: Select[tuple[Appeal]] = select(Appeal)
-        page = page.join(best, best.c.appeal_id == appeals.c.id)
-        return self._appeals(page.order_by(*_same_directions(order, [best.c[key.name] for key in keys])))
 
     def _count(self, query: Select[tuple[Appeal]], *, exact: bool, cap: int) -> tuple[int, bool]:
         """Exact, or up to `cap` + 1 rows: a list of a million never counts more than the cap's index range."""
