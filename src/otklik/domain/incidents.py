@@ -127,6 +127,62 @@ def match(a: IncidentSignal, b: IncidentSignal, rule: MatchRule = MatchRule()) -
     return Match(round(score, 3), reasons)
 
 
+METRES_PER_DEGREE = 111_195.0  # of latitude, on the haversine's sphere (distance_metres)
+BOX_MARGIN = 1.5  # the box around a point is this much wider than `near_metres`: a box, not a circle, and rounding
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The earlier appeals `match` could possibly accept for a new one — a superset, so a store can read only these
+    instead of every recent appeal of the municipality. The same municipality, and either the same group (then any
+    place may do), or one of the only places strong enough to match across groups (`cross_group_place`): the same
+    street, a point within `near_metres`, the same small settlement."""
+
+    municipality_id: str
+    group: str | None
+    street: str | None
+    settlement_id: str | None  # only when the settlement is small enough to count as a place
+    box: tuple[float, float, float, float] | None  # lat_min, lat_max, lon_min, lon_max around the new point
+
+    def admits(self, other: IncidentSignal) -> bool:
+        """`match(new, other)` may be non-None only if this holds (tests/unit/domain/test_incident_reach.py)."""
+        if other.municipality_id != self.municipality_id:
+            return False
+        near = (
+            self.box is not None
+            and other.lat is not None
+            and other.lon is not None
+            and self.box[0] <= other.lat <= self.box[1]
+            and self.box[2] <= other.lon <= self.box[3]
+        )
+        return (
+            (self.group is not None and other.group == self.group)
+            or (self.street is not None and other.street == self.street)
+            or (self.settlement_id is not None and other.settlement_id == self.settlement_id)
+            or near
+        )
+
+
+def reach_of(new: IncidentSignal, rule: MatchRule = MatchRule()) -> Reach | None:
+    """What `Reach.admits` must let through for `new`; None when nothing can match it (no municipality, or no
+    group and no place strong enough to match across groups)."""
+    if not new.municipality_id:
+        return None
+    # place_evidence gives a same small settlement 0.8, a same street at least 0.6, a point within `near_metres`
+    # 1.0; every other place (a farther point, a city, the municipality) is below `cross_group_place`, so it
+    # matches only within the same group. A change of those values must keep test_incident_reach.py passing.
+    small = new.settlement_id is not None and (new.settlement_population or 0) < rule.small_settlement
+    box = None
+    if new.lat is not None and new.lon is not None:
+        d_lat = rule.near_metres * BOX_MARGIN / METRES_PER_DEGREE
+        d_lon = d_lat / max(math.cos(math.radians(new.lat)), 0.01)
+        box = (new.lat - d_lat, new.lat + d_lat, new.lon - d_lon, new.lon + d_lon)
+    reach = Reach(new.municipality_id, new.group or None, new.street or None, new.settlement_id if small else None, box)
+    if reach.group is None and reach.street is None and reach.settlement_id is None and box is None:
+        return None
+    return reach
+
+
 def best_match(
     new: IncidentSignal, candidates: list[IncidentSignal], rule: MatchRule = MatchRule()
 ) -> tuple[IncidentSignal, Match] | None:
