@@ -31,8 +31,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
 
 sys.path.insert(0, str(Path(__file__).parent))
 from messages import make_messages
@@ -55,6 +55,9 @@ from scratch_database import scratch_postgresql
 FILL_BATCH = 2_000
 STATEMENT_SHAPE = 150
 TOP_STATEMENTS = 12
+SIGNAL_INSERT = (
+    "INSERT INTO incident_signals (appeal_id, street, house, lemmas) VALUES (:appeal_id, :street, :house, :lemmas)"
+)
 WINDOW_HOURS = 70  # the filled appeals are spread over the matcher's 72-hour window
 
 
@@ -150,6 +153,18 @@ def _phase(ctx: ServiceContext, engine: Engine, name: str, count: int, texts: li
     print(f"{name}_postgres_cpu_per_message: {server / count * 1000:.2f} ms")
 
 
+def _stored_signals(connection: Connection) -> dict[int, dict[str, Any]] | None:
+    """The stored incident signals by appeal, with the copies' tail word; None where the schema has none (HEAD
+    before migration 0016)."""
+    if not inspect(connection).has_table("incident_signals"):
+        return None
+    rows = connection.execute(text("SELECT appeal_id, street, house, lemmas FROM incident_signals"))
+    return {
+        int(row.appeal_id): {"street": row.street, "house": row.house, "lemmas": f"{row.lemmas} копия".strip()}
+        for row in rows
+    }
+
+
 def _fill(engine: Engine, target: int, seed: int) -> None:
     """Copies of the stored appeals and their messages until `target` appeals, spread over the incident window."""
     rng = random.Random(seed)
@@ -157,14 +172,16 @@ def _fill(engine: Engine, target: int, seed: int) -> None:
     with engine.begin() as connection:
         base_messages = {row.id: row._asdict() for row in connection.execute(select(messages))}
         base_appeals = [row._asdict() for row in connection.execute(select(appeals))]
+        signals = _stored_signals(connection)
         have = len(base_appeals)
         copy = 0
         while have < target:
             chunk = min(FILL_BATCH, target - have)
-            message_rows, appeal_rows = [], []
+            message_rows, appeal_rows, bases = [], [], []
             for n in range(chunk):
                 copy += 1
                 appeal = dict(base_appeals[n % len(base_appeals)])
+                bases.append(appeal["id"])
                 message = dict(base_messages[appeal["message_id"]])
                 tail = f" Копия {copy}."
                 at = now - timedelta(hours=rng.uniform(0, WINDOW_HOURS))
@@ -180,7 +197,17 @@ def _fill(engine: Engine, target: int, seed: int) -> None:
             ids = [int(i) for i in connection.execute(statement, message_rows).scalars()]
             for appeal, message_id in zip(appeal_rows, ids, strict=True):
                 appeal["message_id"] = message_id
-            connection.execute(insert(appeals), appeal_rows)
+            copied = connection.execute(
+                insert(appeals).returning(appeals.c.id, sort_by_parameter_order=True), appeal_rows
+            ).scalars()
+            if signals is not None:  # a linked appeal's signal, as a worker stores it (migration 0016)
+                copies = [
+                    {**signals[base_id], "appeal_id": int(new_id)}
+                    for base_id, new_id in zip(bases, copied, strict=True)
+                    if base_id in signals
+                ]
+                if copies:
+                    connection.execute(text(SIGNAL_INSERT), copies)
             finished = [
                 {"topic": topic, "payload": {"message_id": i}, "created_at": now, "dispatched_at": now, "attempts": 0}
                 for i in ids

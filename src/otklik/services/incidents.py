@@ -107,10 +107,13 @@ def link_new_appeal(ctx: ServiceContext, appeal_id: int) -> int | None:
 def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
     with ctx.uow() as uow:
         repo = IncidentRepository(uow.session)
-        row = repo.appeal_candidate(appeal_id)
-        if row is None or row.incident_id is not None or not row.municipality_id:
+        found_row = repo.appeal_to_link(appeal_id)
+        if found_row is None:
             return None
-        (new,) = _signals(repo, [row])
+        row, text = found_row
+        if row.incident_id is not None or not row.municipality_id:
+            return None
+        new = signal_of(row, text)
         if row.lemmas is None:  # derived once here; every later appeal of the window reads it
             repo.store_signal(appeal_id, street=new.street, house=new.house, lemmas=new.lemmas)
         found = _best_candidate(repo, new)

@@ -155,9 +155,19 @@ class IncidentRepository:
         return {int(incident_id) for incident_id in self._session.execute(query).scalars()}
 
     def appeal_candidate(self, appeal_id: int) -> CandidateRow | None:
-        query = _candidate_select().where(appeals.c.id == appeal_id)
+        found = self.appeal_to_link(appeal_id)
+        return found[0] if found else None
+
+    def appeal_to_link(self, appeal_id: int) -> tuple[CandidateRow, tuple[str | None, str]] | None:
+        """The appeal as a candidate, with its address and masked text (one read where its signal is derived)."""
+        query = (
+            _candidate_select().add_columns(appeals.c.address, appeals.c.text_masked).where(appeals.c.id == appeal_id)
+        )
         row = self._session.execute(query).first()
-        return CandidateRow(*tuple(row)) if row else None
+        if row is None:
+            return None
+        *columns, address, text_masked = tuple(row)
+        return CandidateRow(*columns), (address, text_masked)
 
     def create(
         self, *, municipality_id: str | None, group: str | None, topic: str | None, title: str, at: datetime
