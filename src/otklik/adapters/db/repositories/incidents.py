@@ -97,7 +97,14 @@ def _within(reach: Reach) -> ColumnElement[bool]:
     """`reach.admits` in SQL, plus every appeal whose signal is not stored yet (its street is not known here)."""
     conditions: list[ColumnElement[bool]] = [incident_signals.c.appeal_id.is_(None)]
     if reach.group is not None:
-        conditions.append(appeals.c.group == reach.group)
+        same_group = appeals.c.group == reach.group
+        if reach.city is not None:  # not the city's other streets (NULL-safe: an unknown settlement may match)
+            same_group &= or_(
+                appeals.c.settlement_id.is_(None),
+                appeals.c.settlement_id != reach.city,
+                incident_signals.c.street.is_(None),
+            )
+        conditions.append(same_group)
     if reach.street is not None:
         conditions.append(incident_signals.c.street == reach.street)
     if reach.settlement_id is not None:
