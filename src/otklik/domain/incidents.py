@@ -110,6 +110,8 @@ def match(a: IncidentSignal, b: IncidentSignal, rule: MatchRule = MatchRule()) -
     """The two appeals are one problem, with the reasons; None when they are not (or too far apart in time)."""
     if a.appeal_id == b.appeal_id or abs(a.created_at - b.created_at) > rule.window:
         return None
+    if rule.place_weight + rule.rubric_weight < rule.threshold and a.lemmas.isdisjoint(b.lemmas):
+        return None  # no word in common: even the same house and topic stay below the threshold (and it is cheap)
     place, place_reason = place_evidence(a, b, rule)
     if place == 0.0:
         return None
