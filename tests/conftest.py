@@ -32,6 +32,7 @@ RUNTIME_TABLES = (
     "analytics_rollup_hours",
     "analytics_rollup",
     "spike_alerts",
+    "incident_signals",
     "incident_members",
     "incidents",
     "answer_attachments",

@@ -110,6 +110,8 @@ def match(a: IncidentSignal, b: IncidentSignal, rule: MatchRule = MatchRule()) -
     """The two appeals are one problem, with the reasons; None when they are not (or too far apart in time)."""
     if a.appeal_id == b.appeal_id or abs(a.created_at - b.created_at) > rule.window:
         return None
+    if rule.place_weight + rule.rubric_weight < rule.threshold and a.lemmas.isdisjoint(b.lemmas):
+        return None  # no word in common: even the same house and topic stay below the threshold (and it is cheap)
     place, place_reason = place_evidence(a, b, rule)
     if place == 0.0:
         return None
@@ -125,6 +127,69 @@ def match(a: IncidentSignal, b: IncidentSignal, rule: MatchRule = MatchRule()) -
         return None
     reasons = (*(r for r in (place_reason, rubric_reason) if r), f"общих слов {words:.0%}")
     return Match(round(score, 3), reasons)
+
+
+METRES_PER_DEGREE = 111_195.0  # of latitude, on the haversine's sphere (distance_metres)
+BOX_MARGIN = 1.5  # the box around a point is this much wider than `near_metres`: a box, not a circle, and rounding
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The earlier appeals `match` could possibly accept for a new one — a superset, so a store can read only these
+    instead of every recent appeal of the municipality. The same municipality, and either the same group — except,
+    when the new appeal names a street in a city, the city's other streets (`place_evidence` gives them nothing) — or
+    one of the only places strong enough to match across groups (`cross_group_place`): the same street, a near point,
+    the same small settlement."""
+
+    municipality_id: str
+    group: str | None
+    street: str | None
+    settlement_id: str | None  # only when the settlement is small enough to count as a place
+    box: tuple[float, float, float, float] | None  # lat_min, lat_max, lon_min, lon_max around the new point
+    city: str | None = None  # the new appeal's big settlement, when it names a street there
+
+    def admits(self, other: IncidentSignal) -> bool:
+        """`match(new, other)` may be non-None only if this holds (tests/unit/domain/test_incident_reach.py)."""
+        if other.municipality_id != self.municipality_id:
+            return False
+        near = (
+            self.box is not None
+            and other.lat is not None
+            and other.lon is not None
+            and self.box[0] <= other.lat <= self.box[1]
+            and self.box[2] <= other.lon <= self.box[3]
+        )
+        same_street = self.street is not None and other.street == self.street
+        elsewhere_in_city = self.city is not None and other.settlement_id == self.city and other.street is not None
+        return (
+            (self.group is not None and other.group == self.group and not elsewhere_in_city)
+            or same_street
+            or (self.settlement_id is not None and other.settlement_id == self.settlement_id)
+            or near
+        )
+
+
+def reach_of(new: IncidentSignal, rule: MatchRule = MatchRule()) -> Reach | None:
+    """What `Reach.admits` must let through for `new`; None when nothing can match it (no municipality, or no
+    group and no place strong enough to match across groups)."""
+    if not new.municipality_id:
+        return None
+    # place_evidence gives a same small settlement 0.8, a same street at least 0.6, a point within `near_metres`
+    # 1.0; every other place (a farther point, a city, the municipality) is below `cross_group_place`, so it
+    # matches only within the same group — and there a city's other street with no point within 3 × near_metres
+    # gives 0. A change of those values must keep test_incident_reach.py passing.
+    small = new.settlement_id is not None and (new.settlement_population or 0) < rule.small_settlement
+    box = None
+    if new.lat is not None and new.lon is not None:
+        d_lat = 3 * rule.near_metres * BOX_MARGIN / METRES_PER_DEGREE
+        d_lon = d_lat / max(math.cos(math.radians(new.lat)), 0.01)
+        box = (new.lat - d_lat, new.lat + d_lat, new.lon - d_lon, new.lon + d_lon)
+    city = new.settlement_id if new.settlement_id and not small and new.street else None
+    settlement = new.settlement_id if small else None
+    reach = Reach(new.municipality_id, new.group or None, new.street or None, settlement, box, city)
+    if reach.group is None and reach.street is None and reach.settlement_id is None and box is None:
+        return None
+    return reach
 
 
 def best_match(

@@ -24,7 +24,7 @@ from otklik.adapters.db.repositories.incidents import CandidateRow, IncidentRepo
 from otklik.domain.access import SYSTEM, Action, Principal, authorize, scope_of
 from otklik.domain.errors import Conflict, InvalidInput, NotFound
 from otklik.domain.events import AppealEvent, EventType
-from otklik.domain.incidents import IncidentSignal, IncidentStatus, MatchRule, best_match
+from otklik.domain.incidents import IncidentSignal, IncidentStatus, Match, MatchRule, best_match, reach_of
 from otklik.domain.status import AppealStatus
 from otklik.nlp.incident_signal import content_lemmas, street_and_house
 from otklik.services.answers import submit_final_answer
@@ -54,8 +54,13 @@ class AnswerOutcome:
     reason: str | None = None
 
 
-def signal_of(row: CandidateRow) -> IncidentSignal:
-    street, house, lemmas = _place_and_words(row.address, row.text_masked)
+def signal_of(row: CandidateRow, text: tuple[str | None, str] | None = None) -> IncidentSignal:
+    """The row's signal: its stored text-derived parts, else derived from `text` (its address and masked text)."""
+    if row.lemmas is not None:
+        street, house, lemmas = row.street, row.house, frozenset(row.lemmas.split())
+    else:
+        assert text is not None, f"appeal {row.appeal_id}: no stored signal and no text to derive one from"
+        street, house, lemmas = _place_and_words(*text)
     return IncidentSignal(
         appeal_id=row.appeal_id,
         created_at=row.created_at,
@@ -72,10 +77,16 @@ def signal_of(row: CandidateRow) -> IncidentSignal:
     )
 
 
+def _signals(repo: IncidentRepository, rows: list[CandidateRow]) -> list[IncidentSignal]:
+    """Signals of the rows; the texts are read only for rows with no stored signal (linked before 0016, or not
+    linked yet)."""
+    texts = repo.texts([row.appeal_id for row in rows if row.lemmas is None])
+    return [signal_of(row, texts.get(row.appeal_id)) for row in rows]
+
+
 @lru_cache(maxsize=SIGNAL_CACHE)
 def _place_and_words(address: str | None, text_masked: str) -> tuple[str | None, str | None, frozenset[str]]:
-    """The text-derived part of a signal, kept per text: every new appeal is compared with up to 500 recent ones,
-    and lemmatising them all again for each was most of a worker's time in a stream (docs/processes.md)."""
+    """The text-derived part of a signal, kept per text for the appeals with none stored yet."""
     street, house = street_and_house(address, text_masked)
     return street, house, frozenset(content_lemmas(text_masked, street=street))
 
@@ -96,22 +107,20 @@ def link_new_appeal(ctx: ServiceContext, appeal_id: int) -> int | None:
 def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
     with ctx.uow() as uow:
         repo = IncidentRepository(uow.session)
-        new = repo.appeal_candidate(appeal_id)
-        if new is None or new.incident_id is not None or not new.municipality_id:
+        found_row = repo.appeal_to_link(appeal_id)
+        if found_row is None:
             return None
-        candidates = repo.candidates(
-            municipality_id=new.municipality_id,
-            since=new.created_at - RULE.window,
-            exclude_appeal_id=appeal_id,
-        )
-        # A problem already answered is not joined: a new report after the answer is news (the problem is back).
-        live = repo.open_of({c.incident_id for c in candidates if c.incident_id is not None})
-        open_candidates = [c for c in candidates if c.incident_id is None or c.incident_id in live]
-        found = best_match(signal_of(new), [signal_of(c) for c in open_candidates], RULE)
+        row, text = found_row
+        if row.incident_id is not None or not row.municipality_id:
+            return None
+        new = signal_of(row, text)
+        if row.lemmas is None:  # derived once here; every later appeal of the window reads it
+            repo.store_signal(appeal_id, street=new.street, house=new.house, lemmas=new.lemmas)
+        found = _best_candidate(repo, new)
         if found is None:
+            uow.commit()
             return None
-        other_signal, matched = found
-        other = next(c for c in open_candidates if c.appeal_id == other_signal.appeal_id)
+        other, matched = found
         now = ctx.clock.now()
         incident_id = other.incident_id
         if incident_id is None:
@@ -119,7 +128,7 @@ def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
                 municipality_id=other.municipality_id,
                 group=other.group,
                 topic=other.topic,
-                title=_title(other.text_masked),
+                title=_title(repo.texts([other.appeal_id])[other.appeal_id][1]),
                 at=now,
             )
             first = ["первое сообщение о проблеме"]
@@ -131,6 +140,23 @@ def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
         uow.commit()
     log.info("incident.linked", appeal_id=appeal_id, incident_id=incident_id, score=matched.score)
     return incident_id
+
+
+def _best_candidate(repo: IncidentRepository, new: IncidentSignal) -> tuple[CandidateRow, Match] | None:
+    """The open candidate the new appeal matches best. Only what the rule can possibly accept is read (`Reach`):
+    reading and comparing every recent appeal of the municipality grew with the stream (docs/processes.md)."""
+    reach = reach_of(new, RULE)
+    if reach is None:
+        return None
+    candidates = repo.candidates(reach, since=new.created_at - RULE.window, exclude_appeal_id=new.appeal_id)
+    # A problem already answered is not joined: a new report after the answer is news (the problem is back).
+    live = repo.open_of({c.incident_id for c in candidates if c.incident_id is not None})
+    open_candidates = [c for c in candidates if c.incident_id is None or c.incident_id in live]
+    found = best_match(new, _signals(repo, open_candidates), RULE)
+    if found is None:
+        return None
+    other_signal, matched = found
+    return next(c for c in open_candidates if c.appeal_id == other_signal.appeal_id), matched
 
 
 def list_incidents(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.tables.outbox import deliveries
@@ -43,6 +43,15 @@ class DeliveryCount:
 BACKLOG_STATUSES = ("pending", "sending", "dead")
 
 
+def _enqueue_once(dialect_insert: Any) -> Any:
+    """An insert that skips a key already queued and returns the new row's id only when it inserted one."""
+    statement = dialect_insert(deliveries).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return statement.returning(deliveries.c.id)
+
+
+_ENQUEUE_ONCE = {"postgresql": _enqueue_once(postgresql.insert), "sqlite": _enqueue_once(sqlite.insert)}
+
+
 class DeliveryRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -71,12 +80,10 @@ class DeliveryRepository:
             "next_attempt_at": at,
             "created_at": at,
         }
-        try:
-            with self._session.begin_nested():
-                self._session.execute(insert(deliveries).values(**values))
-            return True
-        except IntegrityError:
-            return False
+        # ON CONFLICT rather than a savepoint around a plain insert: two statements and a flush fewer for every
+        # appeal a worker registers (docs/processes.md).
+        dialect = self._session.get_bind().dialect.name
+        return self._session.execute(_ENQUEUE_ONCE[dialect], values).first() is not None
 
     def due(self, now: datetime, limit: int) -> list[Delivery]:
         query = (

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from otklik.adapters.db.repositories.appeals import visible_in
 from otklik.adapters.db.tables.appeals import appeals
-from otklik.adapters.db.tables.incidents import incident_members, incidents
+from otklik.adapters.db.tables.incidents import incident_members, incident_signals, incidents
 from otklik.adapters.db.tables.reference import settlements
 from otklik.domain.access import AppealScope
-from otklik.domain.incidents import IncidentStatus
+from otklik.domain.incidents import IncidentStatus, Reach
 from otklik.domain.status import AppealStatus
 
 MAX_ID = 2**31 - 1
@@ -52,7 +52,8 @@ class MemberRow:
 
 @dataclass(frozen=True)
 class CandidateRow:
-    """An appeal the matcher may group a new one with (columns of appeals, plus its settlement's population)."""
+    """An appeal the matcher may group a new one with (columns of appeals, its settlement's population, its
+    incident if any, and its stored signal parts: `lemmas` is None while none are stored, see `texts`)."""
 
     appeal_id: int
     created_at: datetime
@@ -61,15 +62,16 @@ class CandidateRow:
     topic: str | None
     settlement_id: str | None
     settlement_population: int | None
-    address: str | None
     lat: float | None
     lon: float | None
-    text_masked: str
     incident_id: int | None
+    street: str | None
+    house: str | None
+    lemmas: str | None
 
 
 def _candidate_select() -> Select[Any]:
-    """An appeal as the matcher sees it: its columns, its settlement's population, its incident if any."""
+    """An appeal as the matcher sees it, without its text (read only where no signal is stored)."""
     return select(
         appeals.c.id,
         appeals.c.created_at,
@@ -78,16 +80,39 @@ def _candidate_select() -> Select[Any]:
         appeals.c.topic,
         appeals.c.settlement_id,
         settlements.c.population,
-        appeals.c.address,
         appeals.c.lat,
         appeals.c.lon,
-        appeals.c.text_masked,
         incident_members.c.incident_id,
+        incident_signals.c.street,
+        incident_signals.c.house,
+        incident_signals.c.lemmas,
     ).select_from(
-        appeals.outerjoin(settlements, settlements.c.id == appeals.c.settlement_id).outerjoin(
-            incident_members, incident_members.c.appeal_id == appeals.c.id
-        )
+        appeals.outerjoin(settlements, settlements.c.id == appeals.c.settlement_id)
+        .outerjoin(incident_members, incident_members.c.appeal_id == appeals.c.id)
+        .outerjoin(incident_signals, incident_signals.c.appeal_id == appeals.c.id)
     )
+
+
+def _within(reach: Reach) -> ColumnElement[bool]:
+    """`reach.admits` in SQL, plus every appeal whose signal is not stored yet (its street is not known here)."""
+    conditions: list[ColumnElement[bool]] = [incident_signals.c.appeal_id.is_(None)]
+    if reach.group is not None:
+        same_group = appeals.c.group == reach.group
+        if reach.city is not None:  # not the city's other streets (NULL-safe: an unknown settlement may match)
+            same_group &= or_(
+                appeals.c.settlement_id.is_(None),
+                appeals.c.settlement_id != reach.city,
+                incident_signals.c.street.is_(None),
+            )
+        conditions.append(same_group)
+    if reach.street is not None:
+        conditions.append(incident_signals.c.street == reach.street)
+    if reach.settlement_id is not None:
+        conditions.append(appeals.c.settlement_id == reach.settlement_id)
+    if reach.box is not None:
+        lat_min, lat_max, lon_min, lon_max = reach.box
+        conditions.append(appeals.c.lat.between(lat_min, lat_max) & appeals.c.lon.between(lon_min, lon_max))
+    return or_(*conditions)
 
 
 class IncidentRepository:
@@ -95,21 +120,37 @@ class IncidentRepository:
         self._session = session
 
     def candidates(
-        self, *, municipality_id: str, since: datetime, exclude_appeal_id: int, limit: int = 500
+        self, reach: Reach, *, since: datetime, exclude_appeal_id: int, limit: int = 500
     ) -> list[CandidateRow]:
-        """Recent appeals of the same municipality that are still a live problem (not rejected), newest first."""
+        """Recent appeals the rule may match (`reach`) that are still a live problem (not rejected), newest first."""
         query = (
             _candidate_select()
             .where(
-                appeals.c.municipality_id == municipality_id,
+                appeals.c.municipality_id == reach.municipality_id,
                 appeals.c.created_at >= since,
                 appeals.c.id != exclude_appeal_id,
                 appeals.c.status != AppealStatus.REJECTED.value,
+                _within(reach),
             )
             .order_by(appeals.c.created_at.desc())
             .limit(limit)
         )
         return [CandidateRow(*tuple(row)) for row in self._session.execute(query)]
+
+    def texts(self, appeal_ids: list[int]) -> dict[int, tuple[str | None, str]]:
+        """The address and masked text of these appeals, by id: what a signal is derived from."""
+        if not appeal_ids:
+            return {}
+        query = select(appeals.c.id, appeals.c.address, appeals.c.text_masked).where(appeals.c.id.in_(appeal_ids))
+        return {int(row.id): (row.address, row.text_masked) for row in self._session.execute(query)}
+
+    def store_signal(self, appeal_id: int, *, street: str | None, house: str | None, lemmas: frozenset[str]) -> None:
+        """Once per appeal (the primary key: a second linking run of the same appeal fails and retries)."""
+        self._session.execute(
+            insert(incident_signals).values(
+                appeal_id=appeal_id, street=street, house=house, lemmas=" ".join(sorted(lemmas))
+            )
+        )
 
     def open_of(self, incident_ids: set[int]) -> set[int]:
         """Of these incidents, those that exist and are not closed: one query for all of a link's candidates."""
@@ -121,9 +162,19 @@ class IncidentRepository:
         return {int(incident_id) for incident_id in self._session.execute(query).scalars()}
 
     def appeal_candidate(self, appeal_id: int) -> CandidateRow | None:
-        query = _candidate_select().where(appeals.c.id == appeal_id)
+        found = self.appeal_to_link(appeal_id)
+        return found[0] if found else None
+
+    def appeal_to_link(self, appeal_id: int) -> tuple[CandidateRow, tuple[str | None, str]] | None:
+        """The appeal as a candidate, with its address and masked text (one read where its signal is derived)."""
+        query = (
+            _candidate_select().add_columns(appeals.c.address, appeals.c.text_masked).where(appeals.c.id == appeal_id)
+        )
         row = self._session.execute(query).first()
-        return CandidateRow(*tuple(row)) if row else None
+        if row is None:
+            return None
+        *columns, address, text_masked = tuple(row)
+        return CandidateRow(*columns), (address, text_masked)
 
     def create(
         self, *, municipality_id: str | None, group: str | None, topic: str | None, title: str, at: datetime

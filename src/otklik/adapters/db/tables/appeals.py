@@ -97,6 +97,9 @@ appeals = Table(
     Column("rating_solved", Boolean),
     # Covering indexes of the dashboard (migration 0012_analytics_indexes): index-only scans at a million appeals.
     Index("ix_appeals_analytics", "created_at", postgresql_include=ANALYTICS_INCLUDE),
+    # A citizen's appeals: the paused ones a reply may answer are looked up for every message a worker decides
+    # (services/detail_answers.py); without it that read scanned the table (migration 0016_worker_costs).
+    Index("ix_appeals_citizen_id", "citizen_id"),
     Index("ix_appeals_analytics_municipality", "municipality_id", "created_at", postgresql_include=ANALYTICS_INCLUDE),
 )
 

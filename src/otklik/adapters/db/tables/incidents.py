@@ -33,3 +33,15 @@ incident_members = Table(
     Column("score", Float),
     Column("reasons", JsonColumn, nullable=False),
 )
+
+# The text-derived part of an appeal's signal (nlp/incident_signal.py), derived once when the appeal is linked:
+# every later appeal compares with it, and deriving it again per comparison was most of a worker's linking time
+# (migration 0016_worker_costs, docs/processes.md). An appeal without a row here is derived from its text.
+incident_signals = Table(
+    "incident_signals",
+    metadata,
+    Column("appeal_id", Integer, ForeignKey("appeals.id"), primary_key=True, autoincrement=False),
+    Column("street", Text),  # street_key of the address or the text, else None
+    Column("house", Text),
+    Column("lemmas", Text, nullable=False),  # content lemmas and concepts, space-separated (none contains a space)
+)
