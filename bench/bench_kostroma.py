@@ -96,8 +96,9 @@ def read_set(path: Path) -> list[Labelled]:
         ]
 
 
-def understand(engine: Understanding, message: Labelled) -> Outcome:
-    """The understanding stages; after a «not an appeal» the rest still runs, to measure each stage on its own."""
+def run_stages(engine: Understanding, message: Labelled) -> tuple[PipelineContext, bool]:
+    """The understanding stages and whether the detector saw an appeal; after a «not an appeal» the rest still
+    runs (as when a moderator turns the message into one), to measure each stage on its own."""
     ctx = PipelineContext(raw_text=message.text, channel=message.channel)
     detected = True
     for stage in understanding_stages(engine):
@@ -106,6 +107,12 @@ def understand(engine: Understanding, message: Labelled) -> Outcome:
             detected = False
             ctx.detection = dataclasses.replace(ctx.detection, is_appeal=True)
             ctx.stopped = False
+    return ctx, detected
+
+
+def understand(engine: Understanding, message: Labelled) -> Outcome:
+    """The understanding stages; after a «not an appeal» the rest still runs, to measure each stage on its own."""
+    ctx, detected = run_stages(engine, message)
     category, routing, location = ctx.category, ctx.routing, ctx.location
     toxic = bool(ctx.detection and ctx.detection.toxic)
     if engine.decision is not None and not toxic:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from bench_kostroma import DATA, Labelled, read_set
+from bench_kostroma import DATA, Labelled, read_set, run_stages
 from otklik.domain.agency import AgencyLevel
 from otklik.domain.analysis import LocationGuess
 from otklik.nlp.calibration import (
@@ -47,8 +46,6 @@ from otklik.nlp.corpora import nlp_dir
 from otklik.nlp.decision import DECISION_FILE, INTERCEPT, decision_features
 from otklik.nlp.factory import build_understanding
 from otklik.pipeline.components import Understanding
-from otklik.pipeline.context import PipelineContext
-from otklik.pipeline.runner import understanding_stages
 from otklik.reference.files import load_reference
 from otklik.settings import Settings
 
@@ -97,14 +94,7 @@ class Case:
 
 
 def run(engine: Understanding, set_name: str, message: Labelled) -> Case:
-    ctx = PipelineContext(raw_text=message.text, channel=message.channel)
-    detected = True
-    for stage in understanding_stages(engine):
-        stage(ctx)
-        if ctx.stopped and ctx.detection is not None:
-            detected = False
-            ctx.detection = dataclasses.replace(ctx.detection, is_appeal=True)
-            ctx.stopped = False
+    ctx, detected = run_stages(engine, message)
     category, routing, location = ctx.category, ctx.routing, ctx.location
     toxic = bool(ctx.detection and ctx.detection.toxic)
     right = bool(

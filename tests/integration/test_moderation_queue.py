@@ -243,7 +243,7 @@ def test_not_appeals_nearest_the_threshold_first_and_in_the_district(client: Tes
     texts = {
         None: "ахаха ну вы даёте))",
         SHARYA: "в Шарье сегодня красиво)) всем привет",
-        GALICH: "Галич топ)) кто со мной на озеро",
+        GALICH: "в Галиче сегодня солнце)) всем добра",
     }
     ids = {}
     for i, (place, text) in enumerate(texts.items()):

@@ -20,8 +20,10 @@ BATCH = 256
 def _engine() -> Understanding:
     from otklik.nlp.factory import build_understanding
     from otklik.reference.files import load_reference
+    from otklik.settings import Settings
 
-    return build_understanding(load_reference())
+    # The service's threshold (OTKLIK_AUTO_ASSIGN_THRESHOLD), so that «на модерацию» here is what the service does.
+    return build_understanding(load_reference(), auto_assign_threshold=Settings().auto_assign_threshold)
 
 
 def _messages(lines: Iterator[str]) -> Iterator[Message]:

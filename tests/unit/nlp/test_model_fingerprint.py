@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from pathlib import Path
 
@@ -32,3 +33,12 @@ def test_code_outside_training_does_not_rebuild_the_models(tmp_path: Path, monke
     explain = code / "explain.py"
     explain.write_text(explain.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     assert model_store.data_fingerprint() == same
+
+
+def test_the_engine_default_threshold_is_the_settings_default() -> None:
+    """Benches and tools that build the engine without settings route as the service does."""
+    from otklik.nlp.factory import build_understanding
+    from otklik.settings import Settings
+
+    default = inspect.signature(build_understanding).parameters["auto_assign_threshold"].default
+    assert default == Settings.model_fields["auto_assign_threshold"].default

@@ -34,7 +34,7 @@ class RouteStage:
             why = f" ({'; '.join(decided.reasons)})" if decided.reasons else ""
             if decided.score < self.auto_assign_threshold:
                 reasons.append(
-                    f"уверенность решения {decided.score:.2f} ниже порога {self.auto_assign_threshold:.2f}{why}"
+                    f"уверенность решения {decided.score:.2f} ниже порога {self.auto_assign_threshold:g}{why}"
                 )
             else:
                 ctx.explanation.append(f"уверенность решения {decided.score:.2f}{why}")
