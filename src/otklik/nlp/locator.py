@@ -837,9 +837,14 @@ def _modifies_noun(form: str, tokens: Sequence[tuple[str, int, int]], text: str,
 
 @lru_cache(maxsize=50_000)
 def _agree(adjective: str, noun: str) -> bool:
-    """Some reading of the first word is an adjective in the case, number and gender of a noun reading of the next."""
+    """Some reading of the first word is an adjective in the case, number and gender of a noun reading of the next —
+    when the next word is most probably a noun: «в Островском уже неделю» is «already», not «in the Ostrovsky grass
+    snake» (уже is also a form of «уж»)."""
+    parses = morph().parse(noun)
+    if parses[0].tag.POS != "NOUN":
+        return False
     adjectives = [p.tag for p in morph().parse(adjective)[:4] if p.tag.POS == "ADJF"]
-    nouns = [p.tag for p in morph().parse(noun)[:3] if p.tag.POS == "NOUN"]
+    nouns = [p.tag for p in parses[:3] if p.tag.POS == "NOUN"]
     for a in adjectives:
         for n in nouns:
             if a.case == n.case and a.number == n.number and (a.number == "plur" or a.gender == n.gender):

@@ -253,3 +253,18 @@ def test_hand_written_place_lists_name_real_places(reference: ReferenceData, nam
             assert any(
                 s.name == row["settlement"] and s.municipality_id == municipality.id for s in reference.settlements
             ), (name, line)
+
+
+# A place adjective before a word that is most probably not a noun stays a place: «уже» is «already» here, though
+# pymorphy also reads it as a form of «уж» (a grass snake) that «Островском» would agree with.
+@pytest.mark.parametrize(
+    "text",
+    ["Нет горячей воды в Островском уже вторую неделю", "в Островском опять без света", "в Островском тоже ямы"],
+)
+def test_a_place_adjective_before_an_adverb_is_the_place(locator: GazetteerLocator, text: str) -> None:
+    assert locator.locate(text).municipality == "Островский"
+
+
+def test_a_place_adjective_before_its_noun_is_still_the_noun_s(locator: GazetteerLocator) -> None:
+    assert locator.locate("у Центрального опять грязь").municipality is not None  # alone, Центральный is a place
+    assert locator.locate("у Центрального рынка опять грязь").municipality is None
