@@ -18,10 +18,6 @@ import pytest
 
 from otklik.domain.analysis import Detection
 from otklik.nlp import corpora
-from otklik.nlp.detector import ModelAppealDetector
-from otklik.nlp.model_store import production_models
-from otklik.nlp.text.normalize import clean_text
-from otklik.nlp.toxicity import ToxicityScorer, compile_lexicon
 
 SETS = Path(__file__).resolve().parents[3] / "bench" / "data" / "kostroma"
 
@@ -42,14 +38,6 @@ CHATTER = [
     "раньше до кологрива автобус четыре раза в день ходил, вот были времена",
     "потерялась кошка, серая, в районе рынка в буе, помогите найти",
 ]
-
-
-@pytest.fixture(scope="module")
-def detect() -> Callable[[str], Detection]:
-    models = production_models()
-    toxicity = ToxicityScorer(models.featurizer, models.toxicity, compile_lexicon(corpora.obscenity_roots()))
-    detector = ModelAppealDetector(models.featurizer, models.appeal, toxicity)
-    return lambda text: detector.detect(clean_text(text), channel="vk")
 
 
 @pytest.mark.parametrize("text", COMPLAINTS)

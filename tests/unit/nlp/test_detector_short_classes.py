@@ -16,10 +16,6 @@ import pytest
 
 from otklik.domain.analysis import Detection
 from otklik.nlp import corpora
-from otklik.nlp.detector import ModelAppealDetector
-from otklik.nlp.model_store import production_models
-from otklik.nlp.text.normalize import clean_text
-from otklik.nlp.toxicity import ToxicityScorer, compile_lexicon
 
 SETS = Path(__file__).resolve().parents[3] / "bench" / "data" / "kostroma"
 
@@ -40,14 +36,6 @@ CHATTER = [
     "а в новом кафе у моста кто-нибудь уже обедал?",
     "опять политика, надоело",
 ]
-
-
-@pytest.fixture(scope="module")
-def detect() -> Callable[[str], Detection]:
-    models = production_models()
-    toxicity = ToxicityScorer(models.featurizer, models.toxicity, compile_lexicon(corpora.obscenity_roots()))
-    detector = ModelAppealDetector(models.featurizer, models.appeal, toxicity)
-    return lambda text: detector.detect(clean_text(text), channel="vk")
 
 
 @pytest.mark.parametrize("text", COMPLAINTS)

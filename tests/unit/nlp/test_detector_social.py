@@ -13,11 +13,7 @@ import pytest
 
 from otklik.domain.analysis import Detection
 from otklik.nlp import corpora
-from otklik.nlp.detector import ModelAppealDetector
-from otklik.nlp.model_store import production_models
 from otklik.nlp.problem_cues import ProblemCues
-from otklik.nlp.text.normalize import clean_text
-from otklik.nlp.toxicity import ToxicityScorer, compile_lexicon
 
 ISSUE_EXAMPLES = [
     "двое суток сидим без воды",
@@ -77,15 +73,6 @@ NON_APPEALS = [
     "Лучше бы молчали",
     "Обычная пропаганда",
 ]
-
-
-@pytest.fixture(scope="module")
-def detect() -> Callable[[str], Detection]:
-    """The production detector as `build_understanding` assembles it, on the served models."""
-    models = production_models()
-    toxicity = ToxicityScorer(models.featurizer, models.toxicity, compile_lexicon(corpora.obscenity_roots()))
-    detector = ModelAppealDetector(models.featurizer, models.appeal, toxicity)
-    return lambda text: detector.detect(clean_text(text), channel="vk")
 
 
 @pytest.mark.parametrize("text", ISSUE_EXAMPLES + SHORT_COMPLAINTS)
