@@ -6,8 +6,8 @@ The engine is built as the service builds it (`build_understanding` with the pro
 `auto_assign_threshold`, or `--threshold`). Every message runs the pipeline's understanding stages with its channel.
 Figures per set (prefix `dev_` / `heldout_`, `fresh_` when `fresh.jsonl` — a second unseen-style set — is there,
 `unseen_` / `unseen2_` for `unseen.jsonl` / `unseen2.jsonl`, tuned to since they were measured, `unseen3_` for
-`unseen3.jsonl`, the blind set of the nlp2 round, and `unseen4_` for `unseen4.jsonl`, written blind before the
-issue-11 engine changes — `--errors` refuses to print the misses of either), and the same split by
+`unseen3.jsonl`, the blind set of the nlp2 round — `--errors` refuses to print its misses — and `unseen4_` for
+`unseen4.jsonl`, the blind set of the issue-11 round, a tuning set since it was judged twice), and the same split by
 channel style (`social` = vk, telegram; `letters` = portal, hotline, 112, e-mail):
 - appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
 - group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
@@ -208,7 +208,7 @@ def main() -> None:
     print_calibration(results, grid(args.curve_step), [n for n in args.calibrate_on.split(",") if n in results])
 
 
-BLIND_SETS = {"unseen3", "unseen4"}  # judged on, never tuned to: their misses are not printed
+BLIND_SETS = {"unseen3"}  # judged on, never tuned to: their misses are not printed
 
 
 def print_errors(name: str, outcomes: Sequence[Outcome]) -> None:

@@ -1,7 +1,7 @@
 """Fit the decision score (`otklik.nlp.decision`) on the pooled Kostroma tuning sets, out-of-fold, and choose the
 auto-routing threshold from the out-of-fold curve.
 
-Run: .venv/bin/python bench/fit_decision_score.py [--sets dev,fresh,unseen,unseen2,unseen3] [--write]
+Run: .venv/bin/python bench/fit_decision_score.py [--sets dev,fresh,unseen,unseen2,unseen3,unseen4] [--write]
                                                   [--check heldout] [--c 1.0]
 1. Why appeals go to a moderator today (the weakest-link rule at the settings' threshold): each true appeal that is
    not auto-routed gets its first reason — detector (judged «not an appeal»), toxic, no body, place (a municipal
@@ -11,7 +11,7 @@ Run: .venv/bin/python bench/fit_decision_score.py [--sets dev,fresh,unseen,unsee
    regression fitted leave-one-set-out (each set scored by a model that never saw it) and, for comparison,
    stratified 5-fold; the out-of-fold curve (coverage / precision) beside the old score's curve on the same
    candidates; the threshold by the margin rule (`calibration.threshold_with_margin`, lower Wilson bound ≥ 0.90) on
-   the pooled out-of-fold curve of `--calibrate-on` (default unseen + unseen2 + unseen3), and what it gives per set.
+   the pooled out-of-fold curve of `--calibrate-on` (default unseen + unseen2 + unseen3 + unseen4), and what it gives per set.
 3. `--write`: the model fitted on all the sets is written to `src/otklik/data/nlp/decision_score.csv`.
 `--check`: sets scored by that final model and reported as aggregates only (held-out: never tuned to).
 Toxic messages are never auto-routed (score 0), as in the route stage.
@@ -255,10 +255,10 @@ def label(feature: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", default="dev,fresh,unseen,unseen2,unseen3")
+    parser.add_argument("--sets", default="dev,fresh,unseen,unseen2,unseen3,unseen4")
     parser.add_argument(
         "--calibrate-on",
-        default="unseen,unseen2,unseen3",
+        default="unseen,unseen2,unseen3,unseen4",
         help="sets whose pooled out-of-fold curve chooses the threshold (dev and fresh are right ≥ 0.97 at any"
         " threshold, tuned to since they were written: pooled in, they would pull the threshold down)",
     )
