@@ -7,8 +7,9 @@ The engine is built as the service builds it (`build_understanding` with the pro
 Figures per set (prefix `dev_` / `heldout_`, `fresh_` when `fresh.jsonl` — a second unseen-style set — is there,
 `unseen_` / `unseen2_` for `unseen.jsonl` / `unseen2.jsonl`, tuned to since they were measured, `unseen3_` for
 `unseen3.jsonl`, the blind set of the nlp2 round — `--errors` refuses to print its misses — and `unseen4_` for
-`unseen4.jsonl`, the blind set of the issue-11 round, a tuning set since it was judged twice), and the same split by
-channel style (`social` = vk, telegram; `letters` = portal, hotline, 112, e-mail):
+`unseen4.jsonl`, the blind set of the issue-11 round, a tuning set since it was judged twice, and `unseen5_` for
+`unseen5.jsonl`, the blind set written before the next round's engine changes — `--errors` refuses it), and the same
+split by channel style (`social` = vk, telegram; `letters` = portal, hotline, 112, e-mail):
 - appeal_accuracy, appeal_precision, appeal_recall: the detector's «appeal» against the labels;
 - group/municipality/body_accuracy: on the true appeals, with the stages after detection run even when the detector
   said «not an appeal» (as when a moderator turns it into an appeal), so each stage is measured on its own;
@@ -208,7 +209,7 @@ def main() -> None:
     print_calibration(results, grid(args.curve_step), [n for n in args.calibrate_on.split(",") if n in results])
 
 
-BLIND_SETS = {"unseen3"}  # judged on, never tuned to: their misses are not printed
+BLIND_SETS = {"unseen3", "unseen5"}  # judged on, never tuned to: their misses are not printed
 
 
 def print_errors(name: str, outcomes: Sequence[Outcome]) -> None:
@@ -240,7 +241,7 @@ def chosen_sets(sets: str | None, data: Path) -> list[str]:
     """The sets named on the command line, or dev, heldout and — when they exist — fresh and unseen."""
     if sets is not None:
         return sets.split(",")
-    optional = ("fresh", "unseen", "unseen2", "unseen3", "unseen4")
+    optional = ("fresh", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
     return ["dev", "heldout"] + [name for name in optional if (data / f"{name}.jsonl").exists()]
 
 

@@ -13,7 +13,16 @@ from otklik.domain.channels import Channel
 from otklik.domain.reference import ReferenceData
 
 SETS = Path(__file__).resolve().parents[3] / "bench" / "data" / "kostroma"
-MINIMUM = {"dev": 320, "heldout": 160, "fresh": 270, "unseen": 150, "unseen2": 200, "unseen3": 150, "unseen4": 220}
+MINIMUM = {
+    "dev": 320,
+    "heldout": 160,
+    "fresh": 270,
+    "unseen": 150,
+    "unseen2": 200,
+    "unseen3": 150,
+    "unseen4": 220,
+    "unseen5": 300,
+}
 FIELDS = {"id", "channel", "text", "is_appeal", "group", "municipality_id", "agency_id", "why"}
 
 
@@ -52,7 +61,9 @@ def test_every_label_is_a_valid_name_of_the_reference_data(name: str, reference:
             assert agency.municipality_id == row["municipality_id"], where
 
 
-@pytest.mark.parametrize("names", [("dev", "heldout"), ("unseen",), ("unseen2",), ("unseen3",), ("unseen4",)])
+@pytest.mark.parametrize(
+    "names", [("dev", "heldout"), ("unseen",), ("unseen2",), ("unseen3",), ("unseen4",), ("unseen5",)]
+)
 def test_every_municipality_appears(names: tuple[str, ...], reference: ReferenceData) -> None:
     seen = {r["municipality_id"] for name in names for r in rows(name)}
     missing = sorted(m.name for m in reference.municipalities if m.id not in seen)
@@ -72,3 +83,10 @@ def test_non_public_channels_carry_only_appeals() -> None:
     public = {Channel.VK.value, Channel.TELEGRAM.value}
     for name in MINIMUM:
         assert all(r["is_appeal"] for r in rows(name) if r["channel"] not in public)
+
+
+def test_the_newest_blind_set_gives_every_municipality_four_appeals(reference: ReferenceData) -> None:
+    """unseen5 was written to judge every municipality, not just to name it once."""
+    appeals = [r["municipality_id"] for r in rows("unseen5") if r["is_appeal"]]
+    thin = sorted(m.name for m in reference.municipalities if appeals.count(m.id) < 4)
+    assert thin == []
