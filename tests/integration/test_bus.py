@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from dramatiq import Message, Worker
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from broker_support import virtual_host
 from otklik.adapters.bus.broker import EVENT_ACTOR, EVENTS_PER_MESSAGE, EVENTS_QUEUE, RUNS_BEFORE_PARKING, build_broker
@@ -154,6 +154,26 @@ def test_re_deliveries_and_a_crash_half_way_give_one_outcome_and_one_number(ctx:
     assert _unfinished(ctx) == 0
 
 
+def test_a_message_that_fails_its_batch_fails_alone_and_the_others_are_decided(ctx: ServiceContext) -> None:
+    """The batch is decided in one transaction; when a message breaks it (here a row left half-way: the message
+    undecided although its appeal exists, so a second appeal breaks the unique message id), nothing of the batch
+    stays written and each message is decided again alone: the others are decided and done, only it fails."""
+    stored = _store(ctx, "poison", APPEALS[:4])
+    poison_message, poison_event = stored[1]
+    process_message(ctx, poison_message)
+    with ctx.uow() as uow:  # its outcome lost, its appeal kept
+        uow.session.execute(update(messages).where(messages.c.id == poison_message).values(outcome=None))
+        uow.commit()
+    failures = process_messages(ctx, [Work(m, e) for m, e in stored])
+    assert list(failures) == [poison_event]
+    with ctx.uow(readonly=True) as uow:
+        rows = uow.session.execute(select(messages.c.id, messages.c.outcome).order_by(messages.c.id)).all()
+        numbers = list(uow.session.execute(select(appeals.c.number)).scalars())
+    assert [outcome for _, outcome in rows] == ["registered", None, "registered", "registered"]
+    assert len(numbers) == len(set(numbers)) == 4, "the poison's earlier appeal and one for each of the others"
+    assert [_row(ctx, e)["dispatched_at"] is not None for _, e in stored] == [True, False, True, True]
+
+
 def test_a_failing_event_is_retried_alone_then_parked_while_its_batch_is_done(ctx: ServiceContext) -> None:
     good = [_publish(ctx, "test.ok", {"n": n}) for n in range(3)]
     bad = _publish(ctx, "test.broken", {"n": 99})
@@ -199,7 +219,7 @@ def test_a_batch_costs_about_one_transaction_per_message(ctx: ServiceContext) ->
     per_message = {name: count / len(texts) for name, count in counts.items()}
     print(f"per message: {per_message}")  # the figures for docs/processes.md (pytest -s)
     assert per_message["begin"] <= 3, per_message  # decision + incident link + shares of the batch reads
-    assert per_message["statements"] <= 30, per_message
+    assert per_message["statements"] <= 20, per_message
 
 
 def test_the_relay_publishes_batches_that_a_worker_consumes_through_rabbitmq(ctx: ServiceContext) -> None:

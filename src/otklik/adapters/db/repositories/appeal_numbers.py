@@ -36,6 +36,22 @@ def next_value(session: Session, region: int, year: int) -> int:
     return _next_from_counter_row(session, region, year)
 
 
+def next_values(session: Session, region: int, year: int, count: int) -> list[int]:
+    """`count` numbers in increasing order: on PostgreSQL one `nextval` per row of one statement."""
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        return [_next_from_counter_row(session, region, year) for _ in range(count)]
+    name = sequence_name(region, year)
+    taken = session.execute(
+        text("SELECT nextval(to_regclass(:name)) FROM generate_series(1, :count)"), {"name": name, "count": count}
+    ).scalars()
+    found = [int(value) for value in taken if value is not None]
+    if len(found) < count:  # no sequence yet (the year's first registration): created, then taken one by one
+        found += [_next_from_sequence(session, region, year) for _ in range(count - len(found))]
+    return sorted(found)
+
+
 def _next_from_sequence(session: Session, region: int, year: int) -> int:
     name = sequence_name(region, year)
     # `to_regclass` is NULL for a missing sequence and `nextval` is strict: one statement, no error to recover from.
