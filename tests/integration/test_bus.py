@@ -17,6 +17,7 @@ from otklik.adapters.bus.consumer import EventsFailed, declare_consumer, handle_
 from otklik.adapters.bus.inprocess import InProcessBus
 from otklik.adapters.bus.relay import OutboxRelay
 from otklik.adapters.db.tables.appeals import appeals
+from otklik.adapters.db.tables.incidents import incident_members
 from otklik.adapters.db.tables.messages import messages
 from otklik.adapters.db.tables.outbox import outbox
 from otklik.domain.channels import Channel
@@ -172,6 +173,35 @@ def test_a_message_that_fails_its_batch_fails_alone_and_the_others_are_decided(c
     assert [outcome for _, outcome in rows] == ["registered", None, "registered", "registered"]
     assert len(numbers) == len(set(numbers)) == 4, "the poison's earlier appeal and one for each of the others"
     assert [_row(ctx, e)["dispatched_at"] is not None for _, e in stored] == [True, False, True, True]
+
+
+def test_a_batch_of_registered_appeals_is_linked_into_incidents_in_one_go(ctx: ServiceContext) -> None:
+    """The broker path links a batch's appeals in one transaction, one after another: the three reports of the
+    same burst pipe (each seeing the incident the one before opened) are one incident, the other town's is not;
+    handling the same events again changes nothing."""
+    texts = [
+        "Шарья, ул. Ленина 12 — прорвало трубу, вода хлещет прямо на дорогу!!!",
+        "Галич, ул. Свободы 3 — прорвало трубу, вода хлещет на дорогу!!!",
+        "в шарье на ленина 12 прорыв трубы, течёт вода по всей улице, сделайте что-нибудь",
+        "В г. Шарья по ул. Ленина, д. 12 прорвало водопроводную трубу, вода течёт по улице. Прошу принять меры.",
+    ]
+    stored = _store(ctx, "pipe", texts)
+    handle_events(ctx, HANDLERS, BATCH_HANDLERS, [event_id for _, event_id in stored])
+    registered = _registered_events(ctx)
+    handle_events(ctx, HANDLERS, BATCH_HANDLERS, registered)
+    handle_events(ctx, HANDLERS, BATCH_HANDLERS, registered)  # re-delivered: already done, skipped
+    with ctx.uow(readonly=True) as uow:
+        members = uow.session.execute(
+            select(messages.c.external_id, incident_members.c.incident_id)
+            .select_from(messages.join(appeals, appeals.c.message_id == messages.c.id))
+            .outerjoin(incident_members, incident_members.c.appeal_id == appeals.c.id)
+            .order_by(messages.c.external_id)
+        ).all()
+    incident_of = dict(members)
+    assert len(incident_of) == 4, "every report registered"
+    assert incident_of["pipe-0"] is not None
+    assert incident_of["pipe-0"] == incident_of["pipe-2"] == incident_of["pipe-3"] != incident_of["pipe-1"]
+    assert _unfinished(ctx) == 0
 
 
 def test_a_failing_event_is_retried_alone_then_parked_while_its_batch_is_done(ctx: ServiceContext) -> None:
