@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import structlog
-
 from otklik.services import incidents, live_feed
 from otklik.services.appeals import APPEAL_STATUS_CHANGED
 from otklik.services.context import ServiceContext
@@ -15,7 +13,6 @@ from otklik.services.messages import MESSAGE_RECEIVED
 from otklik.services.registration import APPEAL_REGISTERED, Work, process_message, process_messages
 from otklik.services.staff_reminders import on_deadline_reminder
 
-log = structlog.get_logger(__name__)
 Handler = Callable[[ServiceContext, dict[str, Any]], None]
 # Many events of one topic at once, as (event id, payload); returns the failures by event id. A batch handler
 # marks each event it handled done itself, in the transaction of its change (the bus marks the others).
@@ -36,19 +33,6 @@ def _on_appeal_registered(ctx: ServiceContext, payload: dict[str, Any]) -> None:
     live_feed.announce(ctx, int(payload["appeal_id"]), "registered")  # live screens (moderators' queue)
 
 
-def _on_appeals_registered(ctx: ServiceContext, events: Sequence[tuple[int, dict[str, Any]]]) -> dict[int, Exception]:
-    # Broker workers: the batch's incident linking in one transaction, then the live screens.
-    appeals = [(event_id, int(payload["appeal_id"])) for event_id, payload in events]
-    failures = incidents.link_new_appeals(ctx, appeals)
-    for event_id, appeal_id in appeals:
-        if event_id not in failures:
-            try:
-                live_feed.announce(ctx, appeal_id, "registered")
-            except Exception:  # the events are done with their linking; a live screen catches up on its reload
-                log.exception("live_feed.announce_failed", appeal_id=appeal_id)
-    return failures
-
-
 def _on_status_changed(ctx: ServiceContext, payload: dict[str, Any]) -> None:
     incidents.on_status_changed(ctx, int(payload["appeal_id"]))  # an incident closes with its last answer
     live_feed.announce(ctx, int(payload["appeal_id"]), "status_changed")
@@ -61,7 +45,4 @@ HANDLERS: dict[str, Handler] = {
     DEADLINE_REMINDER: on_deadline_reminder,
 }
 # Where a batch does better than one event at a time (the broker's workers use these first, HANDLERS for the rest).
-BATCH_HANDLERS: dict[str, BatchHandler] = {
-    MESSAGE_RECEIVED: _on_messages_received,
-    APPEAL_REGISTERED: _on_appeals_registered,
-}
+BATCH_HANDLERS: dict[str, BatchHandler] = {MESSAGE_RECEIVED: _on_messages_received}

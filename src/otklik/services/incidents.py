@@ -13,7 +13,6 @@ The dashboard counts problems, not messages, by counting an incident once (`prob
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -115,89 +114,42 @@ def link_new_appeal(ctx: ServiceContext, appeal_id: int) -> int | None:
     return None
 
 
-def link_new_appeals(ctx: ServiceContext, events: Sequence[tuple[int, int]]) -> dict[int, Exception]:
-    """`link_new_appeal` for a worker's batch of (event id, appeal id), one after another in ONE transaction that
-    also marks the events done — not a transaction each. The incidents' `updated_at` are set at its end in id
-    order, so two batches never wait for each other in a cycle. Should the batch fail (a concurrent worker put
-    the same appeal into an incident first, say), each is linked again alone. The failures by event id."""
-    try:
-        with ctx.uow() as uow:
-            now = ctx.clock.now()
-            uow.outbox.claim_many([event_id for event_id, _ in events], at=now)
-            touched: list[int] = []
-            linked = [(appeal_id, _link_in(ctx, uow, appeal_id, now, touched)) for _, appeal_id in events]
-            IncidentRepository(uow.session).touch_many(touched, now)
-            uow.commit()
-    except IntegrityError:  # a concurrent worker put one of these appeals into an incident first (no bug: a race)
-        log.info("incident.batch_link_raced", appeals=len(events))
-    except Exception:  # rolled back as a whole: nothing of the batch is linked or done
-        log.warning("incident.batch_link_failed", appeals=len(events), exc_info=True)
-    else:
-        for appeal_id, found in linked:
-            if found is not None:
-                log.info("incident.linked", appeal_id=appeal_id, incident_id=found[0], score=found[1])
-        return {}
-    failures: dict[int, Exception] = {}
-    for event_id, appeal_id in events:
-        try:
-            link_new_appeal(ctx, appeal_id)
-            with ctx.uow() as uow:
-                uow.outbox.claim(event_id, at=ctx.clock.now())
-                uow.commit()
-        except Exception as error:
-            log.exception("incident.link_failed", appeal_id=appeal_id, event_id=event_id)
-            failures[event_id] = error
-    return failures
-
-
 def _link(ctx: ServiceContext, appeal_id: int) -> int | None:
     with ctx.uow() as uow:
-        found = _link_in(ctx, uow, appeal_id, ctx.clock.now(), None)
+        repo = IncidentRepository(uow.session)
+        found_row = repo.appeal_to_link(appeal_id)
+        if found_row is None:
+            return None
+        row, text = found_row
+        if row.incident_id is not None or not row.municipality_id:
+            return None
+        new = signal_of(row, text)
+        if row.lemmas is None:  # derived once here; every later appeal of the window reads it
+            repo.store_signal(appeal_id, street=new.street, house=new.house, lemmas=new.lemmas)
+        found = _best_candidate(repo, new)
+        if found is None:
+            uow.commit()
+            return None
+        other, matched = found
+        now = ctx.clock.now()
+        incident_id = other.incident_id
+        if incident_id is None:
+            incident_id = repo.create(
+                municipality_id=other.municipality_id,
+                group=other.group,
+                topic=other.topic,
+                title=_title(repo.texts([other.appeal_id])[other.appeal_id][1]),
+                at=now,
+            )
+            first = ["первое сообщение о проблеме"]
+            repo.add_member(incident_id, other.appeal_id, at=now, by=SYSTEM_ACTOR, score=None, reasons=first)
+            _event(uow, other.appeal_id, EventType.INCIDENT_LINKED, now, SYSTEM_ACTOR, incident_id, [])
+        reasons = list(matched.reasons)
+        repo.add_member(incident_id, appeal_id, at=now, by=SYSTEM_ACTOR, score=matched.score, reasons=reasons)
+        _event(uow, appeal_id, EventType.INCIDENT_LINKED, now, SYSTEM_ACTOR, incident_id, reasons)
         uow.commit()
-    if found is None:
-        return None
-    log.info("incident.linked", appeal_id=appeal_id, incident_id=found[0], score=found[1])
-    return found[0]
-
-
-def _link_in(
-    ctx: ServiceContext, uow: UnitOfWork, appeal_id: int, now: datetime, touched: list[int] | None
-) -> tuple[int, float] | None:
-    """Link in the caller's transaction; the incident and the score. With `touched`, the incidents to touch are
-    added to it instead of being touched at once."""
-    repo = IncidentRepository(uow.session)
-    found_row = repo.appeal_to_link(appeal_id)
-    if found_row is None:
-        return None
-    row, text = found_row
-    if row.incident_id is not None or not row.municipality_id:
-        return None
-    new = signal_of(row, text)
-    if row.lemmas is None:  # derived once here; every later appeal of the window reads it
-        repo.store_signal(appeal_id, street=new.street, house=new.house, lemmas=new.lemmas)
-    found = _best_candidate(repo, new)
-    if found is None:
-        return None
-    other, matched = found
-    incident_id = other.incident_id
-    touch = touched is None
-    if incident_id is None:
-        incident_id = repo.create(
-            municipality_id=other.municipality_id,
-            group=other.group,
-            topic=other.topic,
-            title=_title(repo.texts([other.appeal_id])[other.appeal_id][1]),
-            at=now,
-        )
-        first = ["первое сообщение о проблеме"]
-        repo.add_member(incident_id, other.appeal_id, at=now, by=SYSTEM_ACTOR, score=None, reasons=first, touch=touch)
-        _event(uow, other.appeal_id, EventType.INCIDENT_LINKED, now, SYSTEM_ACTOR, incident_id, [])
-    reasons = list(matched.reasons)
-    repo.add_member(incident_id, appeal_id, at=now, by=SYSTEM_ACTOR, score=matched.score, reasons=reasons, touch=touch)
-    _event(uow, appeal_id, EventType.INCIDENT_LINKED, now, SYSTEM_ACTOR, incident_id, reasons)
-    if touched is not None:
-        touched.append(incident_id)
-    return incident_id, matched.score
+    log.info("incident.linked", appeal_id=appeal_id, incident_id=incident_id, score=matched.score)
+    return incident_id
 
 
 def _best_candidate(repo: IncidentRepository, new: IncidentSignal) -> tuple[CandidateRow, Match] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -197,30 +196,14 @@ class IncidentRepository:
         return int(result.scalar_one())
 
     def add_member(
-        self,
-        incident_id: int,
-        appeal_id: int,
-        *,
-        at: datetime,
-        by: str,
-        score: float | None,
-        reasons: list[str],
-        touch: bool = True,
+        self, incident_id: int, appeal_id: int, *, at: datetime, by: str, score: float | None, reasons: list[str]
     ) -> None:
-        """touch=False leaves the incident's `updated_at` to the caller (`touch_many`, at the end of a batch)."""
         self._session.execute(
             insert(incident_members).values(
                 incident_id=incident_id, appeal_id=appeal_id, added_at=at, added_by=by, score=score, reasons=reasons
             )
         )
-        if touch:
-            self.touch(incident_id, at)
-
-    def touch_many(self, incident_ids: Collection[int], at: datetime) -> None:
-        """One incident after another in id order: two batches touching the same incidents lock them in one order
-        (never in a cycle), and only at the end of their transactions."""
-        for incident_id in sorted(set(incident_ids)):
-            self.touch(incident_id, at)
+        self.touch(incident_id, at)
 
     def remove_members(self, incident_id: int, appeal_ids: list[int]) -> int:
         result = self._session.execute(
