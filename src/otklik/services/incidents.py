@@ -57,10 +57,20 @@ class AnswerOutcome:
 def signal_of(row: CandidateRow, text: tuple[str | None, str] | None = None) -> IncidentSignal:
     """The row's signal: its stored text-derived parts, else derived from `text` (its address and masked text)."""
     if row.lemmas is not None:
-        street, house, lemmas = row.street, row.house, frozenset(row.lemmas.split())
-    else:
-        assert text is not None, f"appeal {row.appeal_id}: no stored signal and no text to derive one from"
-        street, house, lemmas = _place_and_words(*text)
+        return _stored_signal(row)
+    assert text is not None, f"appeal {row.appeal_id}: no stored signal and no text to derive one from"
+    return _signal(row, *_place_and_words(*text))
+
+
+@lru_cache(maxsize=SIGNAL_CACHE)
+def _stored_signal(row: CandidateRow) -> IncidentSignal:
+    """Kept per row (all its columns: a moderator's correction or a new incident is a new row): every appeal linked
+    reads up to 500 recent candidates, mostly the same ones as the appeal before it."""
+    assert row.lemmas is not None
+    return _signal(row, row.street, row.house, frozenset(row.lemmas.split()))
+
+
+def _signal(row: CandidateRow, street: str | None, house: str | None, lemmas: frozenset[str]) -> IncidentSignal:
     return IncidentSignal(
         appeal_id=row.appeal_id,
         created_at=row.created_at,

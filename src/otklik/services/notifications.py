@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,44 @@ def queue_notice(
             AppealEvent(appeal.id, EventType.NOTIFICATION_QUEUED.value, at, "system", data={"kind": kind, "key": key})
         )
     return queued
+
+
+@dataclass(frozen=True)
+class Notice:
+    appeal: Appeal
+    stored: StoredMessage
+    kind: str
+    text: str
+    key: str
+
+
+def queue_notices(uow: UnitOfWork, notices: Sequence[Notice], *, at: datetime) -> None:
+    """`queue_notice` for many appeals at once (a worker's batch): one insert for the deliveries, and the
+    «notification queued» event of each one queued now (a key seen before — or earlier in the list — is skipped)."""
+    wanted: dict[str, tuple[Notice, Channel]] = {}
+    for notice in notices:
+        channel = reply_channel(notice.stored)
+        if channel is not None and notice.key not in wanted:
+            wanted[notice.key] = (notice, channel)
+    rows = [
+        {
+            "appeal_id": notice.appeal.id,
+            "channel": channel.value,
+            "kind": notice.kind,
+            "recipient": recipient_of(notice.stored),
+            "text": notice.text,
+            "idempotency_key": key,
+        }
+        for key, (notice, channel) in wanted.items()
+    ]
+    queued = uow.deliveries.enqueue_many(rows, at=at)
+    for key, (notice, _) in wanted.items():
+        if key in queued:
+            assert notice.appeal.id is not None
+            data = {"kind": notice.kind, "key": key}
+            uow.appeals.add_event(
+                AppealEvent(notice.appeal.id, EventType.NOTIFICATION_QUEUED.value, at, "system", data=data)
+            )
 
 
 def status_notice(appeal: Appeal, agency_name: str | None) -> str | None:

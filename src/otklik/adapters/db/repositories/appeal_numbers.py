@@ -36,16 +36,33 @@ def next_value(session: Session, region: int, year: int) -> int:
     return _next_from_counter_row(session, region, year)
 
 
+def next_values(session: Session, region: int, year: int, count: int) -> list[int]:
+    """`count` numbers in increasing order: on PostgreSQL one `nextval` per row of one statement."""
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        return [_next_from_counter_row(session, region, year) for _ in range(count)]
+    name = sequence_name(region, year)
+    taken = session.execute(
+        text("SELECT nextval(to_regclass(:name)) FROM generate_series(1, :count)"), {"name": name, "count": count}
+    ).scalars()
+    found = [int(value) for value in taken if value is not None]
+    if len(found) < count:  # no sequence yet (the year's first registration): created, and taken, elsewhere
+        found += _create_and_take(session, region, year, count - len(found))
+    return sorted(found)
+
+
 def _next_from_sequence(session: Session, region: int, year: int) -> int:
     name = sequence_name(region, year)
     # `to_regclass` is NULL for a missing sequence and `nextval` is strict: one statement, no error to recover from.
     found = session.execute(text("SELECT nextval(to_regclass(:name))"), {"name": name}).scalar()
     if found is None:
-        return _create_and_take(session, region, year)
+        (taken,) = _create_and_take(session, region, year, 1)
+        return taken
     return int(found)
 
 
-def _create_and_take(session: Session, region: int, year: int) -> int:
+def _create_and_take(session: Session, region: int, year: int, count: int) -> list[int]:
     """Once per (region, year), in a short transaction of its own on another connection, committed at once: the
     registration's transaction may last, and others of the year must not wait for it to see the sequence. The
     advisory lock makes a concurrent creator wait for this commit and then find the sequence, instead of failing on
@@ -66,8 +83,11 @@ def _create_and_take(session: Session, region: int, year: int) -> int:
                 f" START WITH {int(last or 0) + 1} MINVALUE 1"
             )
         )
-        taken = connection.execute(text("SELECT nextval(to_regclass(:name))"), {"name": sequence_name(region, year)})
-        return int(taken.scalar_one())
+        taken = connection.execute(
+            text("SELECT nextval(to_regclass(:name)) FROM generate_series(1, :count)"),
+            {"name": sequence_name(region, year), "count": count},
+        )
+        return sorted(int(value) for value in taken.scalars())
 
 
 def _next_from_counter_row(session: Session, region: int, year: int) -> int:

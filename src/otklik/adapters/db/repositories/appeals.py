@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import cast
@@ -150,10 +150,21 @@ class AppealRepository:
         appeal_numbers.py)."""
         return AppealNumber(region, year, appeal_numbers.next_value(self._session, region, year))
 
+    def next_numbers(self, region: int, year: int, count: int) -> list[AppealNumber]:
+        """`count` numbers at once, increasing (one statement on PostgreSQL for a worker's batch)."""
+        values = appeal_numbers.next_values(self._session, region, year, count)
+        return [AppealNumber(region, year, value) for value in values]
+
     def add(self, appeal: Appeal) -> Appeal:
         self._session.add(appeal)
         self._session.flush()
         return appeal
+
+    def add_many(self, batch: Sequence[Appeal]) -> None:
+        """One flush for the batch: the ORM sends the new appeals as one multi-row INSERT … RETURNING their ids
+        (and the dashboard rollup's delta of the flush as one insert)."""
+        self._session.add_all(batch)
+        self._session.flush()
 
     def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
         """None for an id the column cannot hold (PostgreSQL `integer`): such an appeal does not exist, and the

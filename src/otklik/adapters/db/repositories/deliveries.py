@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,6 +53,15 @@ def _enqueue_once(dialect_insert: Any) -> Any:
 _ENQUEUE_ONCE = {"postgresql": _enqueue_once(postgresql.insert), "sqlite": _enqueue_once(sqlite.insert)}
 
 
+def _enqueue_many(dialect_insert: Any) -> Any:
+    """The same for many rows in one statement: the keys it returns are the rows it inserted."""
+    statement = dialect_insert(deliveries).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return statement.returning(deliveries.c.idempotency_key)
+
+
+_ENQUEUE_MANY = {"postgresql": _enqueue_many(postgresql.insert), "sqlite": _enqueue_many(sqlite.insert)}
+
+
 class DeliveryRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -84,6 +94,16 @@ class DeliveryRepository:
         # appeal a worker registers (docs/processes.md).
         dialect = self._session.get_bind().dialect.name
         return self._session.execute(_ENQUEUE_ONCE[dialect], values).first() is not None
+
+    def enqueue_many(self, notices: Sequence[Mapping[str, Any]], *, at: datetime) -> set[str]:
+        """Several deliveries (appeal_id, channel, kind, recipient, text, idempotency_key each) in one statement;
+        the keys of those queued now (a key queued before is skipped, as by `enqueue`)."""
+        if not notices:
+            return set()
+        queued = {"status": "pending", "attempts": 0, "next_attempt_at": at, "created_at": at}
+        rows = [{**notice, **queued} for notice in notices]
+        dialect = self._session.get_bind().dialect.name
+        return set(self._session.connection().execute(_ENQUEUE_MANY[dialect], rows).scalars())
 
     def due(self, now: datetime, limit: int) -> list[Delivery]:
         query = (

@@ -135,7 +135,8 @@ class IncidentRepository:
             .order_by(appeals.c.created_at.desc())
             .limit(limit)
         )
-        return [CandidateRow(*tuple(row)) for row in self._session.execute(query)]
+        # fetchall, not a row at a time: up to 500 rows for every appeal linked.
+        return [CandidateRow(*row) for row in self._session.execute(query).all()]
 
     def texts(self, appeal_ids: list[int]) -> dict[int, tuple[str | None, str]]:
         """The address and masked text of these appeals, by id: what a signal is derived from."""

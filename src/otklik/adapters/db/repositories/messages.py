@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
@@ -32,6 +33,26 @@ def _insert_once(insert: Any) -> Insert:
 
 # Built once (the values are bound per call): the accept path pays no statement construction per message.
 _INSERT_ONCE = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+
+
+# Bound by names of their own: an executemany of UPDATE … WHERE id = :m_id, one per message of a worker's batch.
+_RECORD_OUTCOME = (
+    update(messages)
+    .where(messages.c.id == bindparam("m_id"))
+    .values(
+        outcome=bindparam("outcome"),
+        outcome_reason=bindparam("reason"),
+        appeal_id=bindparam("appeal"),
+        processed_at=bindparam("at"),
+    )
+)
+
+
+class Outcome(NamedTuple):
+    message_id: int
+    outcome: MessageOutcome
+    reason: str
+    appeal_id: int | None
 
 
 _AUTHOR_FIELDS = tuple(f.name for f in fields(Author))  # flat strings: dataclasses.asdict's deep copy costs more
@@ -90,10 +111,30 @@ class MessageRepository:
         row = self._session.execute(query).mappings().first()
         return _to_stored(row) if row else None
 
+    def get_many(self, message_ids: Collection[int], *, lock: bool = False) -> dict[int, StoredMessage]:
+        """The stored messages of these ids, in one statement. Locked in id order: two workers locking
+        overlapping batches (a re-delivery) then wait for each other in one order, never in a cycle."""
+        if not message_ids:
+            return {}
+        query = select(messages).where(messages.c.id.in_(sorted(set(message_ids)))).order_by(messages.c.id)
+        if lock:
+            query = query.with_for_update()
+        return {int(row["id"]): _to_stored(row) for row in self._session.execute(query).mappings()}
+
     def get_by_key(self, channel: Channel, external_id: str) -> StoredMessage | None:
         query = select(messages).where(messages.c.channel == channel.value, messages.c.external_id == external_id)
         row = self._session.execute(query).mappings().first()
         return _to_stored(row) if row else None
+
+    def record_outcomes(self, outcomes: Sequence[Outcome], *, at: datetime) -> None:
+        """Several messages' outcomes in one executemany (a worker's batch)."""
+        if not outcomes:
+            return
+        rows = [
+            {"m_id": o.message_id, "outcome": o.outcome.value, "reason": o.reason, "appeal": o.appeal_id, "at": at}
+            for o in outcomes
+        ]
+        self._session.connection().execute(_RECORD_OUTCOME, rows)
 
     def record_outcome(
         self, message_id: int, outcome: MessageOutcome, *, at: datetime, reason: str, appeal_id: int | None
