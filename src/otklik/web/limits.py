@@ -181,7 +181,7 @@ class RequestLimits:
         if reasons:
             await _refusal(reasons)(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replayed(body, receive), send)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -199,17 +199,18 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read, then whatever the server's own gives (the disconnect)."""
     sent = False
 
-    async def replayed() -> Message:
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()  # after the body: wait for the disconnect, as the server's own receive does
 
-    return replayed
+    return replay
 
 
 def _counting(receive: Receive, limit: int) -> Receive:
