@@ -27,8 +27,8 @@ def _full(external_id: str) -> InboundMessage:
         created_at=datetime(2026, 11, 27, 10, 0, 30, 250000, tzinfo=MSK),
         author=Author(name="Анна", external_id="123", phone="+7 900 000-00-00", email="a@example.org", profile_url="u"),
         url="https://vk.com/wall-1_100?reply=5",
-        lat=57.767961,
-        lon=40.926858,
+        lat=57.76796123456789,  # every digit a float holds: it must come back the same float
+        lon=40.926858123456784,
         address="Кострома, ул. Советская, 12",
         context={"community": "Кострома", "thread": [1, 2, {"deep": None}], "flag": True},
         attachments=(Attachment("photo.jpg", "image/jpeg", 2048, "k/1"),),
