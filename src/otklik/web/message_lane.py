@@ -19,8 +19,9 @@ route stay as they are."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.datastructures import State
 from starlette.routing import get_route_path
@@ -40,7 +41,7 @@ _APP = MESSAGE_LANE.labels("app")
 
 
 class MessageLane:
-    def __init__(self, app: ASGIApp, *, route: Any) -> None:
+    def __init__(self, app: ASGIApp, *, route: APIRoute) -> None:
         self.app = app
         self.route = route  # recorded in the scope as the router would: the request-time metric is by route
 
@@ -63,7 +64,7 @@ class MessageLane:
         scope["route"] = self.route
         await response(scope, receive, send)
 
-    async def _answer(self, state: State, token: str, body: bytes) -> Any:
+    async def _answer(self, state: State, token: str, body: bytes) -> JSONResponse | None:
         """The route's answer, or None when the app must answer (it repeats whatever was done here)."""
         principal = remembered_principal(state, token)
         if principal is None:
