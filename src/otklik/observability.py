@@ -12,6 +12,8 @@ MESSAGES_RECEIVED = Counter(
 )
 APPEAL_TRANSITIONS = Counter("otklik_appeal_transitions_total", "Status changes by target status", ["to"])
 REQUEST_SECONDS = Histogram("otklik_request_seconds", "HTTP request time by route", ["method", "route"])
+# POST /api/v1/messages answered by the short way (web/message_lane.py) or handed to the app (anything not plainly fine)
+MESSAGE_LANE = Counter("otklik_message_lane_total", "POST /api/v1/messages by the way it was answered", ["way"])
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:

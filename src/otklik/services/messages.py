@@ -50,8 +50,7 @@ def store_batch(ctx: ServiceContext, batch: list[InboundMessage]) -> list[Messag
     assert not ctx.bus.synchronous, "in-process, every message is processed right after its own commit"
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        ids = uow.messages.add_many(batch, now)
-        uow.outbox.add_many(MESSAGE_RECEIVED, [{"message_id": i} for i in ids if i is not None], at=now)
+        ids = uow.messages.add_many_announced(batch, now, MESSAGE_RECEIVED)
         uow.commit()
     return [None if i is None else MessageDecision(i, MessageOutcome.QUEUED, reason=QUEUED_REASON) for i in ids]
 

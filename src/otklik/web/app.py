@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from prometheus_client import make_asgi_app
@@ -18,6 +19,7 @@ from otklik.services.context import ServiceContext
 from otklik.services.operations import BrokerProbe, queue_readings
 from otklik.web.bearer_lookups import BearerLookups
 from otklik.web.limits import install_request_guards
+from otklik.web.message_lane import MessageLane
 from otklik.web.metrics import metrics_registry
 from otklik.web.openapi_contract import describe_problems
 from otklik.web.problems import install_problem_handlers
@@ -60,6 +62,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 def channel_routers() -> list[APIRouter]:
     """Each channel folder may have a `routes` module with a `router`; found once at start-up."""
     return [module.router for module in channel_modules("routes")]
+
+
+def _route(router: APIRouter, path: str, method: str) -> APIRoute:
+    return next(r for r in router.routes if isinstance(r, APIRoute) and r.path == path and method in (r.methods or ()))
 
 
 def create_app(ctx: ServiceContext) -> FastAPI:
@@ -121,6 +127,7 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     # Open like /healthz: counts and ages only, nothing personal (docs/processes.md, «Operations»).
     app.mount("/metrics", make_asgi_app(registry=metrics_registry(lambda: queue_readings(ctx, broker))))
 
+    app.add_middleware(MessageLane, route=_route(messages.router, "/api/v1/messages", "POST"))  # innermost of ours
     app.add_middleware(RequestTiming)  # pure ASGI: BaseHTTPMiddleware cost the accept path a seventh of its CPU
     install_request_guards(app, ctx.settings)  # outermost: body limits, unstorable text, bugs as a problem+json 500
     describe_problems(app)  # the OpenAPI lists every problem an endpoint can answer (web/openapi_contract.py)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import State
 
 from otklik.domain.access import Principal, PrincipalKind
 from otklik.domain.errors import Forbidden, Unauthorized
@@ -19,7 +20,12 @@ SESSION_COOKIE = "otklik_session"
 
 
 def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bearer_of(request.headers.get("authorization", ""))
+
+
+def bearer_of(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value."""
+    scheme, _, token = authorization.partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
 
@@ -33,18 +39,26 @@ async def api_principal(request: Request) -> Principal:
     only a lookup in the database runs in the thread pool, one per token at a time (web/bearer_lookups.py). The
     context is read from the app, not asked of FastAPI: each sub-dependency costs every request its own pass
     over the query, cookies and path (docs/ingestion.md)."""
-    ctx: ServiceContext = request.app.state.ctx
     token = bearer_token(request)
     if token is None:
         raise Unauthorized("нужна авторизация: Authorization: Bearer <токен> (POST /api/v1/auth/token)")
-    lookups: BearerLookups = request.app.state.bearer_lookups
-    principal = staff.remembered_principal(ctx, token)
+    principal = remembered_principal(request.app.state, token)
     if principal is None:
-        principal = await lookups.resolve(ctx, token)
-    elif staff.bearer_refresh_due(ctx, token):
-        lookups.refresh(ctx, token)
+        lookups: BearerLookups = request.app.state.bearer_lookups
+        principal = await lookups.resolve(request.app.state.ctx, token)
     if principal is None:
         raise Unauthorized("токен недействителен, истёк или отозван: получите новый")
+    return principal
+
+
+def remembered_principal(state: State, token: str) -> Principal | None:
+    """The principal of a token resolved in the last few seconds, its refresh started in the background when the
+    bound nears (web/bearer_lookups.py); None when it must be looked up."""
+    ctx: ServiceContext = state.ctx
+    principal = staff.remembered_principal(ctx, token)
+    if principal is not None and staff.bearer_refresh_due(ctx, token):
+        lookups: BearerLookups = state.bearer_lookups
+        lookups.refresh(ctx, token)
     return principal
 
 

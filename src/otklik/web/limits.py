@@ -79,14 +79,23 @@ def _not_a_number(constant: str) -> float:
 # What the full check looks for can only be in a body with one of these bytes: a NUL or a surrogate is written as an
 # escape (`\u0000`, `\ud800`, either case), a raw NUL, a raw UTF-8 surrogate (0xED 0xA0–0xBF), the non-numbers.
 # Anything else (an escaped Cyrillic letter, an emoji's escaped pair too) may mean nothing, but takes the full check.
-_SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00|\xed[\xa0-\xbf]|NaN|Infinity")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_RAW_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def _plainly_acceptable(body: bytes) -> bool:
     """True when no string in the body can be unstorable and its nesting cannot pass the limit (fewer brackets than
-    the limit): one scan in C instead of a parse and a walk. Every message a gateway posts is such a body; before,
-    each was parsed here and again by the route (docs/ingestion.md)."""
-    return _SUSPECT.search(body) is None and body.count(b"{") + body.count(b"[") <= MAX_JSON_DEPTH
+    the limit): a few scans in C instead of a parse and a walk. Every message a gateway posts is such a body; before,
+    each was parsed here and again by the route (docs/ingestion.md). Substring tests first, a regular expression only
+    where one matched: one expression with every alternative stopped at each of the hundreds of escaped letters of
+    a body written with `ensure_ascii` (11 µs a message body, against 6 µs now)."""
+    if b"\x00" in body or b"\\u0000" in body or b"NaN" in body or b"Infinity" in body:
+        return False
+    if b"\xed" in body and _RAW_SURROGATE.search(body):
+        return False
+    if (b"\\ud" in body or b"\\uD" in body) and _SURROGATE_ESCAPE.search(body):
+        return False
+    return body.count(b"{") + body.count(b"[") <= MAX_JSON_DEPTH
 
 
 def json_reasons(body: bytes) -> list[tuple[str, str]] | None:
@@ -181,7 +190,7 @@ class RequestLimits:
         if reasons:
             await _refusal(reasons)(scope, receive, send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replayed(body, receive), send)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
@@ -199,17 +208,18 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replayed(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read, then whatever the server's own gives (the disconnect)."""
     sent = False
 
-    async def replayed() -> Message:
+    async def replay() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()  # after the body: wait for the disconnect, as the server's own receive does
 
-    return replayed
+    return replay
 
 
 def _counting(receive: Receive, limit: int) -> Receive:

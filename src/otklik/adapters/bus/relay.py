@@ -41,14 +41,12 @@ class OutboxRelay:
     def publish_once(self) -> int:
         now = self._ctx.clock.now()
         with self._ctx.uow() as uow:
-            events = uow.outbox.take_for_publishing(self._batch, republish_before=now - self._republish_after)
-            ids = [event.id for event in events]
+            ids = uow.outbox.claim_for_publishing(self._batch, republish_before=now - self._republish_after, at=now)
             for start in range(0, len(ids), self._per_message):
                 self._broker.enqueue(event_message(ids[start : start + self._per_message]))
             if ids:
-                uow.outbox.mark_published(ids, at=now)
                 uow.commit()
-        return len(events)
+        return len(ids)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -12,6 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from otklik.adapters.db.repositories.message_batch_pg import insert_announced
+from otklik.adapters.db.repositories.outbox import OutboxRepository
 from otklik.adapters.db.tables.messages import messages
 from otklik.domain.channels import Channel
 from otklik.domain.message import Attachment, Author, InboundMessage, MessageOutcome, StoredMessage
@@ -102,6 +104,23 @@ class MessageRepository:
             (r.channel, r.external_id): int(r.id)
             for r in connection.execute(_INSERT_ONCE[connection.dialect.name], rows)
         }
+        return [inserted.get(key) if first[key] == index else None for index, key in enumerate(keys)]
+
+    def add_many_announced(self, batch: list[InboundMessage], received_at: datetime, topic: str) -> list[int | None]:
+        """`add_many`, and an outbox event `topic` {"message_id": id} for each message inserted, in the same
+        transaction. On PostgreSQL one statement of fixed text does both (repositories/message_batch_pg.py)."""
+        if not batch:
+            return []
+        connection = self._session.connection()
+        if connection.dialect.name != "postgresql":
+            ids = self.add_many(batch, received_at)
+            payloads = [{"message_id": i} for i in ids if i is not None]
+            OutboxRepository(self._session).add_many(topic, payloads, at=received_at)
+            return ids
+        keys = [(m.channel.value, m.external_id) for m in batch]
+        first = {key: index for index, key in reversed(list(enumerate(keys)))}
+        ordered = [batch[index] for _key, index in sorted(first.items())]  # key order: see add_many
+        inserted = insert_announced(connection, ordered, received_at, topic, _AUTHOR_FIELDS)
         return [inserted.get(key) if first[key] == index else None for index, key in enumerate(keys)]
 
     def get(self, message_id: int, *, lock: bool = False) -> StoredMessage | None:

@@ -113,12 +113,15 @@ class OutboxRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-    def take_for_publishing(self, limit: int, *, republish_before: datetime) -> list[OutboxEvent]:
-        """Events to hand to the broker, locked so two relays never take the same rows (SKIP LOCKED): the
-        never-published, and those published before `republish_before` and still not done (a broker that lost
-        them, a worker killed between); the caller marks them published in the same transaction."""
-        query = (
-            select(outbox)
+    def claim_for_publishing(self, limit: int, *, republish_before: datetime, at: datetime) -> list[int]:
+        """The ids of events to hand to the broker, in id order, marked published at `at` in the same statement:
+        the never-published, and those published before `republish_before` and still not done (a broker that lost
+        them, a worker killed between). Locked with SKIP LOCKED, so two relays never take the same rows; they stay
+        locked until the caller commits (after publishing) or rolls back (they go next round). One statement that
+        reads ids only: reading whole rows and then marking them by a list of ids cost the API process, where the
+        relay runs, ≈ 8 % of its CPU under a stream of messages (docs/ingestion.md)."""
+        chosen = (
+            select(outbox.c.id)
             .where(
                 outbox.c.dispatched_at.is_(None),
                 or_(outbox.c.published_at.is_(None), outbox.c.published_at < republish_before),
@@ -127,7 +130,8 @@ class OutboxRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return [OutboxEvent(r["id"], r["topic"], r["payload"]) for r in self._session.execute(query).mappings()]
+        claim = update(outbox).where(outbox.c.id.in_(chosen)).values(published_at=at).returning(outbox.c.id)
+        return sorted(int(event_id) for event_id in self._session.execute(claim).scalars())
 
     def mark_published(self, event_ids: list[int], *, at: datetime) -> None:
         self._session.execute(update(outbox).where(outbox.c.id.in_(event_ids)).values(published_at=at))
