@@ -18,11 +18,12 @@ from otklik.nlp.toxicity import ToxicityScorer
 
 APPEAL = "appeal"
 APPEAL_THRESHOLD = 0.3  # best held-out F1 (bench_detection); short-noise false positives stay at 0
-# A comment that opens as an ad or a marked repost is an announcement whatever problem words it holds («Продам
-# гараж … со смотровой ямой»); it stays findable and a moderator can still make it an appeal.
+# A comment that opens as an ad, a marked ad («Реклама!») or a marked repost is an announcement whatever problem words
+# it holds («Продам гараж … со смотровой ямой»); it stays findable and a moderator can still make it an appeal.
+# «Реклама на фасаде» (a complaint about an illegal ad) has no mark and is left to the model.
 ANNOUNCEMENT = re.compile(
     r"^\W*(?:(?:продам|продаю|продается|продаётся|сдам|сдаю|сдается|сдаётся|куплю|отдам|отдаю)\b"
-    r"|(?:репост|новость|официально)\s*:)",
+    r"|(?:репост|новость|официально)\s*:|реклама\s*[:!])",
     re.IGNORECASE,
 )
 ANNOUNCEMENT_SCORE = 0.05

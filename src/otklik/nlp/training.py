@@ -29,8 +29,8 @@ TOPIC_NAME_WEIGHT = 2.0  # a rubricator topic's own name: short, so it needs som
 NOISE_WEIGHT = 5.0
 REPLY_WEIGHT = 3.0  # the team's labelled replies of comment threads: the contrast the center faces
 SHORT_APPEAL_WEIGHT = 1.0  # short real portal appeals (SPb) and their VK-style variants
-COMMENT_WEIGHT = 2.0  # 2ch/pikabu chatter: many kinds of chatter (bench: 0.5 hurts long letters; 2.0 keeps them at
-# their F1 once the detect4 replies are in — docs/detection.md)
+COMMENT_WEIGHT = 2.5  # 2ch/pikabu chatter: many kinds of chatter (bench: 0.5 hurts long letters; 2.0 kept them at
+# their F1 with the detect4 replies, 2.5 with the detect5 replies and cues — docs/detection.md)
 _GREETING = re.compile(r"^(?:добрый|здравствуйте|уважаем)", re.IGNORECASE)
 
 
