@@ -118,6 +118,32 @@ NOT_PLACE_BEFORE = frozenset(["ул", "улица", "улице", "улицы", 
 # Lowercase forms that are function words are never a town («в нее» is «into her», not «в Нее»).
 FUNCTION_WORDS = frozenset({"NPRO", "PREP", "CONJ", "PRCL", "ADVB", "INTJ"})
 TOWN_TYPES = frozenset({"г", "пгт"})
+# A village's adjective names it only before the noun of one of its institutions («Кокуйская школа», «Никольский
+# ФАП»): elsewhere such adjectives are streets, surnames and churches' dedications too often.
+INSTITUTION_NOUNS = frozenset(
+    [
+        "школа",
+        "фап",
+        "дк",
+        "сдк",
+        "клуб",
+        "библиотека",
+        "амбулатория",
+        "администрация",
+        "сельсовет",
+        "поселение",
+        "больница",
+        "почта",
+        "детсад",
+        "детский",
+        "садик",
+        "кладбище",
+        "лесничество",
+        "фельдшерский",
+        "водопровод",
+        "котельная",
+    ]
+)
 NAME_ADJECTIVE_ENDINGS = ("овский", "евский", "инский")  # тимофеевский, александровский: from a person's name
 _NUMBERED = re.compile(r"-\d{1,2}$")
 ROAD_CORRIDOR_KM = 25.0  # a village named «у деревни X» on a road is within this distance of its straight line
@@ -260,7 +286,7 @@ class GazetteerLocator:
         for i, token in enumerate(written):
             # «Давыдовский-2», «в Давыдовском-3»: the numbered parts of a micro-district.
             key = _NUMBERED.sub("", token) if "-" in token else token
-            if key not in by_first and key not in adjectives:
+            if key not in by_first and key not in adjectives and key not in self._gazetteer.settlement_by_adjective:
                 continue
             if streets and any(start <= tokens[i][1] < end for start, end in streets):
                 continue  # «ул. Галичская», «ул. Сусанина»: a street's name, not the town
@@ -272,11 +298,16 @@ class GazetteerLocator:
                 if not self._accepted(entry, tokens, folded, text, i):
                     continue
                 previous = folded[i - 1] if i > 0 else ""
-                type_word = TYPE_OF.get(lemma(previous)) if previous else None
+                # «д.»: the letter itself, its lemma would be «далее»
+                type_word = (TYPE_OF.get(previous) or TYPE_OF.get(lemma(previous))) if previous else None
                 mentions.append(Mention(entry, i, type_word, tokens[i][1], len(entry.tokens), self._role(folded, i)))
             adjective = adjectives.get(key)
             if adjective is not None and self._adjective_names_town(folded, tokens, text, i):
                 mentions.append(Mention(adjective, i, None, tokens[i][1], 1))
+            elif adjective is None and i + 1 < len(folded) and lemma(folded[i + 1]) in INSTITUTION_NOUNS:
+                village = self._gazetteer.settlement_by_adjective.get(key)
+                if village is not None:  # «Антроповская школа», «кокуйский фап»: a village's own institution
+                    mentions.append(Mention(village, i, None, tokens[i][1], 1))
         return _longest(mentions)
 
     def _role(self, folded: Sequence[str], i: int) -> float:
@@ -321,7 +352,12 @@ class GazetteerLocator:
         if written[:1].isupper() and not _sentence_start(text, tokens, i) and _is_town(entry, 10**9):
             return True  # «в соцзащите Буя»: a capital inside a sentence names the town
         preposition = previous in PREPOSITIONS
-        context = preposition or lemma(previous) in TYPE_WORDS or following in self._gazetteer.municipality_by_adjective
+        context = (
+            preposition
+            or previous in TYPE_WORDS  # «д. Селище»: pymorphy3 reads «д» as an abbreviation of «далее»
+            or lemma(previous) in TYPE_WORDS
+            or following in self._gazetteer.municipality_by_adjective
+        )
         if not context:
             return False
         if entry.risk == 2 and not written[:1].isupper():
@@ -573,7 +609,7 @@ class GazetteerLocator:
         m = self._municipalities[place.municipality_id]
         others = _other_places(place, mention.entry.places)
         alternatives: tuple[str, ...] = ()
-        if mention.entry.adjective:
+        if mention.entry.adjective and not others:
             confidence, why, evidence = 0.8, f"по прилагательному «{mention.entry.tokens[0]}»", "adjective"
         elif not others:
             confidence, why, evidence = 0.9, "однозначное название", "name"
@@ -844,7 +880,8 @@ def _agree(adjective: str, noun: str) -> bool:
     if parses[0].tag.POS != "NOUN":
         return False
     adjectives = [p.tag for p in morph().parse(adjective)[:4] if p.tag.POS == "ADJF"]
-    nouns = [p.tag for p in parses[:3] if p.tag.POS == "NOUN"]
+    # the cases of the most probable noun only: «у Богородского яма» is «яма», not the genitive of «ям»
+    nouns = [p.tag for p in parses[:3] if p.tag.POS == "NOUN" and p.normal_form == parses[0].normal_form]
     for a in adjectives:
         for n in nouns:
             if a.case == n.case and a.number == n.number and (a.number == "plur" or a.gender == n.gender):
