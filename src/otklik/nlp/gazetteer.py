@@ -14,7 +14,7 @@ from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, is_known_perso
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
 # Bump when the built structure changes: the cached gazetteer is keyed by it (nlp/factory.py).
-GAZETTEER_FORMAT = "10+regular-forms-settlement-adjectives"
+GAZETTEER_FORMAT = "11+regular-forms-settlement-adjectives"
 DATA_FILES = ("city_districts.csv", "place_adjectives.csv", "place_aliases.csv")
 # District adjectives that name a municipality other than the one of the same stem in the reference data.
 ADJECTIVE_ALIASES = {"мантуровский": "Мантурово"}
@@ -103,6 +103,10 @@ def _word_forms(word: str) -> set[str]:
     regular = _regular_noun_forms(word)
     if regular is not None:
         return regular
+    return _dictionary_forms(word)
+
+
+def _dictionary_forms(word: str) -> set[str]:
     forms = {word}
     parses = [p for p in morph().parse(word) if "nomn" in p.tag] or morph().parse(word)[:1]
     for parse in parses[:2]:
@@ -120,7 +124,8 @@ def _regular_noun_forms(word: str) -> set[str] | None:
     - plural names in -ята/-ата of the Vyatka type: «Вахрушата» → в Вахрушатах, у Вахрушат;
     - feminine names in -а/-я: «Решетиха» → Решетихи, Решетихе, Решетиху, Решетихой; «Сорожа» → Сорожей too;
       «Нея» → Неи, Нее; «Лисья» → Лисье; «Илия» → Илии;
-    - plural names in -ы/-и: «Колеватовы», «Лубяны» → -ах, -ам, -ами (the genitive plural has no regular form)."""
+    - plural names in -ы/-и: «Колеватовы», «Лубяны» → -ах, -ам, -ами, beside pymorphy3's guess (the genitive
+      plural has no regular form: «Ломышки» → «у Ломышек»)."""
     if len(word) < 3 or any(p.is_known and "nomn" in p.tag for p in morph().parse(word)):
         return None  # a known nominative («Горки», «Буй»): its dictionary paradigm
     if word.endswith("ята") or word.endswith(("шата", "чата", "щата", "жата")):
@@ -142,7 +147,9 @@ def _regular_noun_forms(word: str) -> set[str] | None:
     if word.endswith(("ы", "и")) and not word.endswith(("ый", "ий")):
         stem = word[:-1]
         hard = word.endswith("ы") or stem[-1] in "гкхжшщч"
-        return {word} | {stem + ending for ending in (("ам", "ами", "ах") if hard else ("ям", "ями", "ях"))}
+        # pymorphy3's guess keeps the genitive plural with its fleeting vowel («у Ломышек»)
+        regular = {stem + ending for ending in (("ам", "ами", "ах") if hard else ("ям", "ями", "ях"))}
+        return _dictionary_forms(word) | regular
     if word.endswith("й") and word[-2] not in "иыо":
         stem = word[:-1]
         return {word, stem + "я", stem + "ю", stem + "е", stem + "ем"}  # «Кокуй» → в Кокуе, у Кокуя

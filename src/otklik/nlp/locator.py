@@ -69,6 +69,8 @@ TYPE_WORDS = frozenset(
         "район",
     ]
 )
+# «центральная районная больница»: its adjective is the district's.
+DISTRICT_HOSPITALS = frozenset({"црб", "црбольница"})
 KEYWORDS = frozenset({"район", "микрорайон", "мкр", "мкрн", "р-н", "р-на", "р-не", "округ"})
 DISTRICT_NOUNS = frozenset({"район", "округ", "муниципальный", "р-н", "р-на", "р-не", "р-ну", "мо", "рн"})
 TYPE_OF = {
@@ -369,6 +371,7 @@ class GazetteerLocator:
                 not grammemes(folded[i]) & FUNCTION_WORDS
                 or following in ADDRESS_OPENERS
                 or (previous == "в" and _names_street(text))
+                or (previous == "в" and i == 1 and not _verb(following))
             )
             if preposition and _is_town(entry, TOWN_POPULATION) and plain:
                 return True
@@ -416,6 +419,10 @@ class GazetteerLocator:
                 continue
             following = folded[i + 1] if i + 1 < len(folded) else ""
             if following in DISTRICT_NOUNS or lemma(following) in DISTRICT_NOUNS:
+                found.append(municipality_id)
+            elif following in DISTRICT_HOSPITALS and token not in self._gazetteer.town_by_adjective:
+                # «октябрьская црб»: the central district hospital is the district's, though the adjective names
+                # no town («Нерехтская ЦРБ» is the town's adjective and is found as the town)
                 found.append(municipality_id)
         return found
 
@@ -466,9 +473,32 @@ class GazetteerLocator:
         """The place on the road («в районе Судиславля», «у деревни X»), else the road itself, between towns."""
         ends = [e for e in road.ends if self._is_road_end_pair(e)]
         if not ends and road.code is None:
-            return self._from_text(mentions, districts, hint, street, house)
+            outward = [e for e in road.ends if self._leaves_region(e)]
+            spans = [span for e in outward for span in e.spans]
+            on_road = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+            if not outward or not on_road or len(on_road) == len(mentions):
+                return self._from_text(mentions, districts, hint, street, house)
+            # «трасса кострома — иваново у афёрова»: a road out of the region, the place on it named
+            guess = self._from_text(on_road, districts, hint, street, house)
+            name = f"{outward[0].first.capitalize()} — {outward[0].second.capitalize()}"
+            reason = f"место: на дороге {name}"
+            return dataclasses.replace(
+                guess,
+                confidence=min(guess.confidence, 0.75),
+                reasons=(*guess.reasons, reason),
+                road=name,
+                between_settlements=True,
+                evidence=guess.evidence or "road",
+            )
         spans = [span for e in ends for span in e.spans]
-        on_road = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+        # «автобус Вохма — Шарья отменили, в больницу в шарью не доехать»: an end named again is still an end
+        end_ids = {s.id for e in ends for s in (self._end_settlement(e.first), self._end_settlement(e.second)) if s}
+        on_road = [
+            m
+            for m in mentions
+            if not any(a <= m.start < b for a, b in spans)
+            and not any(p.settlement is not None and p.settlement.id in end_ids for p in m.entry.places)
+        ]
         name = road.code or f"{ends[0].first.capitalize()} — {ends[0].second.capitalize()}"
         km = f", {road.km} км" if road.km is not None else ""
         if on_road or districts:
@@ -530,8 +560,19 @@ class GazetteerLocator:
         entries = self._gazetteer.by_first.get(_folded(word.split()[0]), ())
         if not any(e.places and any(p.settlement for p in e.places) for e in entries):
             return False
-        # «кострома — буй у ченцова»: a lowercase common-word end only when it is a town («мир - луч» is no road).
-        return word[:1].isupper() or any(e.risk < 2 or _is_town(e, TOWN_POPULATION) for e in entries)
+        # «кострома — буй у ченцова»: a lowercase common-word end only when it is a town («мир - луч» is no road),
+        # or a district centre («георгиевское — мантурово»)
+        return word[:1].isupper() or any(
+            e.risk < 2 or _is_town(e, TOWN_POPULATION) or self._is_centre(e) for e in entries
+        )
+
+    def _leaves_region(self, ends: RoadEnds) -> bool:
+        """«кострома — иваново»: one end a settlement of the region, the other a place pymorphy3 knows outside it."""
+        first, second = self._names_road_end(ends.first), self._names_road_end(ends.second)
+        if first == second:
+            return False
+        outside = _folded(ends.second if first else ends.first).split()[0]
+        return "Geox" in grammemes(outside)
 
     def _nearest_to_road(self, mention: Mention, ends: RoadEnds) -> Mention:
         """Of the villages of one name, those near the road between its ends («у Завражья» on Кадый — Макарьев)."""
@@ -718,6 +759,12 @@ def _is_town(entry: Entry, population: int) -> bool:
         p.settlement is not None and (p.settlement.type in TOWN_TYPES or (p.settlement.population or 0) >= population)
         for p in entry.places
     )
+
+
+def _verb(word: str) -> bool:
+    """«в нее влюбились»: a message opening «в нее» and a verb is «into her»; «в нее на площадке …» is in Нея
+    (with no verb before it, «в нее» cannot be a verb's object)."""
+    return bool(word) and bool(grammemes(word) & {"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 
 
 def _names_street(text: str) -> bool:

@@ -75,3 +75,49 @@ def test_an_adjective_without_an_institution_names_no_village(locator: Gazetteer
     guess = locator.locate(text)
     assert guess.settlement is None  # (a street alone is still answered with the regional centre, as a guess)
     assert guess.evidence in (None, "street_only")
+
+
+# (text, municipality, evidence) — the locator's classes of the places5 round, each written from its rule.
+CLASSES = [
+    # A central district hospital's adjective is the district's, when it names no town.
+    ("в Октябрьской ЦРБ нет терапевта третий месяц", "Октябрьский", "district"),
+    ("октябрьская црб, рентген сломан", "Октябрьский", "district"),
+    # Things only the regional centre has (data/nlp/place_landmarks.csv), no place named: a guess for a moderator.
+    ("в цирке на представлении сломались кресла", "Кострома", "landmark"),
+    ("возле Торговых рядов не убран снег", "Кострома", "landmark"),
+    ("на стадионе Динамо не работает освещение", "Кострома", "landmark"),
+    ("в окружной больнице потеряли анализы", "Кострома", "landmark"),
+    # Streets in lowercase: «проспект» is never anything else; «пр.» with a house number; «на …ской».
+    ("на проспекте текстильщиков не горят фонари", "Кострома", "street_only"),
+    ("пр. мира 5, лифт не работает неделю", "Кострома", "street_only"),
+    ("дом на никитской трещит по швам", "Кострома", "street_only"),
+    # «в нее» opening a message, no verb after it: the town Нея.
+    ("в нее у школы яма на дороге", "Нейский", None),
+    # A lowercase district centre is a road end like a town.
+    ("автобус островское — кострома опять не пришёл", "Островский", "road"),
+    # A road out of the region: the place on it is named, the ends are not the place.
+    ("трасса кострома — ярославль у малого сухоногова вся в ямах", "Костромской", "name"),
+    # An end named again is the road's end, not a place on it.
+    ("автобус Пыщуг — Шарья отменили, в шарью на приём не попасть", "Пыщугский", "road"),
+]
+
+
+@pytest.mark.parametrize(("text", "municipality", "evidence"), CLASSES)
+def test_places5_classes(locator: GazetteerLocator, text: str, municipality: str, evidence: str | None) -> None:
+    guess = locator.locate(text)
+    assert guess.municipality == municipality
+    if evidence is not None:
+        assert guess.evidence == evidence
+
+
+def test_a_place_written_beats_a_landmark(locator: GazetteerLocator) -> None:
+    assert locator.locate("в Шарье на центральном рынке крысы").municipality == "Шарья"
+    assert locator.locate("буйская црб без хирурга").municipality == "Буй"  # the town's adjective, as before
+
+
+def test_in_her_with_a_verb_stays_a_pronoun(locator: GazetteerLocator) -> None:
+    assert locator.locate("в нее влюбились все одноклассники").municipality_id is None
+
+
+def test_a_road_out_of_the_region_with_no_place_on_it_is_its_end(locator: GazetteerLocator) -> None:
+    assert locator.locate("трасса Кострома — Ярославль разбита").municipality == "Кострома"
