@@ -499,7 +499,7 @@ class GazetteerLocator:
             if not any(a <= m.start < b for a, b in spans)
             and not any(p.settlement is not None and p.settlement.id in end_ids for p in m.entry.places)
         ]
-        name = road.code or f"{ends[0].first.capitalize()} — {ends[0].second.capitalize()}"
+        name = road.code or self._road_name(ends[0])
         km = f", {road.km} км" if road.km is not None else ""
         if on_road or districts:
             if ends:
@@ -565,6 +565,14 @@ class GazetteerLocator:
         return word[:1].isupper() or any(
             e.risk < 2 or _is_town(e, TOWN_POPULATION) or self._is_centre(e) for e in entries
         )
+
+    def _road_name(self, ends: RoadEnds) -> str:
+        """«Кострома — Кологрив» for «из Костромы в Кологрив»: the ends' settlements as the reference writes them."""
+        names = []
+        for word in (ends.first, ends.second):
+            settlement = self._end_settlement(word)
+            names.append(settlement.name if settlement is not None else word.capitalize())
+        return " — ".join(names)
 
     def _leaves_region(self, ends: RoadEnds) -> bool:
         """«кострома — иваново»: one end a settlement of the region, the other a place pymorphy3 knows outside it."""

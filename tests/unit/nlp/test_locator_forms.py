@@ -121,3 +121,8 @@ def test_in_her_with_a_verb_stays_a_pronoun(locator: GazetteerLocator) -> None:
 
 def test_a_road_out_of_the_region_with_no_place_on_it_is_its_end(locator: GazetteerLocator) -> None:
     assert locator.locate("трасса Кострома — Ярославль разбита").municipality == "Кострома"
+
+
+def test_a_road_is_named_by_its_ends_as_the_reference_writes_them(locator: GazetteerLocator) -> None:
+    # the ends come from the text in any case («между Галичем и Чухломой»); the road's name is the settlements'
+    assert locator.locate("на дороге между Галичем и Чухломой ямы").road == "Галич — Чухлома"
