@@ -19,7 +19,7 @@ from otklik.domain.reference import ReferenceData
 from otklik.nlp.gazetteer import TOPONYM_ENDINGS, Entry, Gazetteer, Place, nlp_data_dir
 from otklik.nlp.road_mentions import RoadEnds, RoadMention, find_road
 from otklik.nlp.streets import STREET_WORDS_AFTER, bare_street, scan_streets
-from otklik.nlp.text.lemmas import grammemes, lemma, morph, word_spans
+from otklik.nlp.text.lemmas import grammemes, is_known_person_name, lemma, morph, word_spans
 
 PREPOSITIONS = frozenset(
     [
@@ -377,9 +377,12 @@ class GazetteerLocator:
                 return True
             if preposition and _micro_district(entry):
                 return True  # «на давыдовском-3 во дворе»: Kostroma's micro-districts are written in lowercase too
+            # «в матвеевском», «в крючкове»: after «в» a form with no common-word and no person's reading is the
+            # village however small; after «у», «под», «за» a hamlet's name is more often a person («у петрова»)
+            inside = previous in ("в", "во") and not is_known_person_name(folded[i])
             return (
                 previous in VILLAGE_PREPOSITIONS
-                and _known_village(entry)
+                and _known_village(entry, 0 if inside else VILLAGE_POPULATION)
                 and not _common_word_after(folded[i], previous)
             )
         return True
@@ -780,11 +783,11 @@ def _names_street(text: str) -> bool:
     return scan_streets(text)[0] is not None or bare_street(text) is not None
 
 
-def _known_village(entry: Entry) -> bool:
-    """A settlement name whose biggest bearer is not a hamlet of a few residents. A name several districts share is
+def _known_village(entry: Entry, population: int) -> bool:
+    """A settlement name whose biggest bearer has at least this many residents. A name several districts share is
     taken too: the locator keeps the biggest and says it guesses (`_ambiguous_confidence`)."""
     sizes = [p.settlement.population or 0 for p in entry.places if p.settlement is not None]
-    return len(sizes) == len(entry.places) and max(sizes, default=0) >= VILLAGE_POPULATION
+    return len(sizes) == len(entry.places) and max(sizes, default=0) >= population
 
 
 def _micro_district(entry: Entry) -> bool:

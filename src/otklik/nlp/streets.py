@@ -125,8 +125,16 @@ def _first_address(matches: list[re.Match[str]]) -> Address | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
+def _not_a_name(word: str) -> bool:
+    """«на проспекте живут», «пр-т был»: a verb, pronoun or function word after the street word is no street's name."""
+    parse = morph().parse(word)[0]
+    return parse.tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "INTJ")
+
+
 def _lowercase_address(matches: list[re.Match[str]]) -> Address | None:
     """«ул.ленина 5» first (an abbreviation), then «на улице ленина 5» (a full word and a house number)."""
+    matches = [m for m in matches if m.group("house") or not _not_a_name(m.group("name").lower())]
     if not matches:
         return None
     match = matches[0]

@@ -126,3 +126,17 @@ def test_a_road_out_of_the_region_with_no_place_on_it_is_its_end(locator: Gazett
 def test_a_road_is_named_by_its_ends_as_the_reference_writes_them(locator: GazetteerLocator) -> None:
     # the ends come from the text in any case («между Галичем и Чухломой»); the road's name is the settlements'
     assert locator.locate("на дороге между Галичем и Чухломой ямы").road == "Галич — Чухлома"
+
+
+def test_a_hamlet_in_lowercase_after_v_is_the_hamlet(locator: GazetteerLocator) -> None:
+    # Николаевское (Кадыйский) has 9 residents: after «в» its form has no other reading, so size does not matter;
+    # after «у» a small place's name stays unanswered (more often a person: «у петрова»)
+    assert locator.locate("в николаевском дорогу не чистят").municipality == "Кадыйский"
+    assert locator.locate("в антоновском нет света второй день").municipality == "Красносельский"
+    assert locator.locate("в крючкове нет света").municipality_id is None  # also the surname Крючков
+    assert locator.locate("у николаевского спроси").municipality_id is None
+
+
+def test_a_verb_after_prospekt_is_no_street(locator: GazetteerLocator) -> None:
+    assert locator.locate("на проспекте живут много людей с белой тростью").street is None
+    assert locator.locate("на проспекте мира нет света").street == "Мира"
