@@ -14,7 +14,7 @@ from otklik.nlp.text.lemmas import grammemes, is_dictionary_word, is_known_perso
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")
 # Bump when the built structure changes: the cached gazetteer is keyed by it (nlp/factory.py).
-GAZETTEER_FORMAT = "6+surname-instrumental"
+GAZETTEER_FORMAT = "11+regular-forms-settlement-adjectives"
 DATA_FILES = ("city_districts.csv", "place_adjectives.csv", "place_aliases.csv")
 # District adjectives that name a municipality other than the one of the same stem in the reference data.
 ADJECTIVE_ALIASES = {"мантуровский": "Мантурово"}
@@ -27,6 +27,9 @@ TOPONYM_ENDINGS = ("ово", "ево", "ино", "ыно")
 _TOPONYM_CASES = ("а", "у", "ом", "ым", "е")
 # Relative adjectives on -ский/-цкий/-ской: every gender, number and case, by their (regular) endings.
 _ADJECTIVE_ENDINGS = ("ий", "ой", "ого", "ому", "им", "ом", "ая", "ую", "ою", "ое", "ие", "их", "ими")
+# Adjectives from a person's name («Петровское» → петровский, «Ильинское» → ильинский) are dictionary words but no
+# common ones: before a school or a ФАП they are the village's.
+_NAMED_ADJECTIVES = ("овский", "евский", "инский", "ынский")
 _MASCULINE_SINGULAR = ("ий", "ой", "ого", "ому", "им", "ом")
 
 
@@ -62,6 +65,27 @@ def adjective_forms(adjective: str) -> set[str]:
     return {stem + ending for ending in _ADJECTIVE_ENDINGS}
 
 
+def settlement_adjective(name: str) -> str | None:
+    """The masculine adjective of a one-word name where a regular rule gives it: an adjectival name keeps its stem
+    («Никольское» → никольский, «Боровской»), -ово/-ино and consonant names add -ский («Антропово» → антроповский,
+    «Кокуй» → кокуйский, «Судиславль» → судиславский); names in -а/-я are irregular («Шарья» → шарьинский,
+    «Вохма» → вохомский, «Шунга» → шунгенский) and left to place_adjectives.csv."""
+    name = _fold(name)
+    if " " in name or "-" in name or len(name) < 4:
+        return None
+    if name.endswith(("ское", "ский", "ской", "цкое", "цкий", "цкой")):
+        return name[:-2] + "ий"
+    if name.endswith(TOPONYM_ENDINGS):
+        return name[:-1] + "ский"
+    if name.endswith("ь") and name[-2] in "лнр":
+        return name[:-1] + "ский"
+    if name.endswith("й") and name[-2] not in "иыо":
+        return name + "ский"
+    if name[-1] in "бвгдзклмнпрстфхчшщж" and not name.endswith(("ск", "цк")):
+        return name + "ский"
+    return None
+
+
 def _word_forms(word: str) -> set[str]:
     """The word in every case (number kept), as pymorphy3 inflects its nominative reading."""
     if "-" in word:
@@ -76,6 +100,13 @@ def _word_forms(word: str) -> set[str]:
     if len(word) > 4 and word.endswith("ье"):
         # «Завражье», «Заречье»: neuter nouns in -ье (pymorphy3 guesses unknown ones as adjectives).
         return {word} | {word[:-1] + ending for ending in ("я", "ю", "ем")}
+    regular = _regular_noun_forms(word)
+    if regular is not None:
+        return regular
+    return _dictionary_forms(word)
+
+
+def _dictionary_forms(word: str) -> set[str]:
     forms = {word}
     parses = [p for p in morph().parse(word) if "nomn" in p.tag] or morph().parse(word)[:1]
     for parse in parses[:2]:
@@ -84,6 +115,48 @@ def _word_forms(word: str) -> set[str]:
             if inflected is not None:
                 forms.add(_fold(str(inflected.word)))
     return forms
+
+
+def _regular_noun_forms(word: str) -> set[str] | None:
+    """The cases of a name pymorphy3 does not know, by the regular declension of Russian place names; None when
+    the word is known (its dictionary paradigm is kept) or no rule fits. pymorphy3 guesses unknown names in -а as
+    masculine nouns («Решетиха» → «решетиху», never «в Решетихе»), so these come from the rules:
+    - plural names in -ята/-ата of the Vyatka type: «Вахрушата» → в Вахрушатах, у Вахрушат;
+    - feminine names in -а/-я: «Решетиха» → Решетихи, Решетихе, Решетиху, Решетихой; «Сорожа» → Сорожей too;
+      «Нея» → Неи, Нее; «Лисья» → Лисье; «Илия» → Илии;
+    - plural names in -ы/-и: «Колеватовы», «Лубяны» → -ах, -ам, -ами, beside pymorphy3's guess (the genitive
+      plural has no regular form: «Ломышки» → «у Ломышек»)."""
+    if len(word) < 3 or any(p.is_known and "nomn" in p.tag for p in morph().parse(word)):
+        return None  # a known nominative («Горки», «Буй»): its dictionary paradigm
+    if word.endswith("ята") or word.endswith(("шата", "чата", "щата", "жата")):
+        stem = word[:-1]
+        return {word, stem, stem + "ам", stem + "ами", stem + "ах"}
+    if word.endswith(("ая", "яя")):
+        return None  # an adjective: pymorphy3 declines adjectives by their (regular) endings
+    if word.endswith("ия"):
+        stem = word[:-1]
+        return {word, stem + "и", stem + "ю", stem + "ей"}
+    if word.endswith("я"):
+        stem = word[:-1]
+        return {word, stem + "и", stem + "е", stem + "ю", stem + "ей"}
+    if word.endswith("а"):
+        stem = word[:-1]
+        genitive = "и" if stem[-1] in "гкхжшщч" else "ы"
+        instrumental = {"ой", "ей"} if stem[-1] in "жшщчц" else {"ой"}
+        return {word, stem + genitive, stem + "е", stem + "у"} | {stem + ending for ending in instrumental}
+    if word.endswith(("ы", "и")) and not word.endswith(("ый", "ий")):
+        stem = word[:-1]
+        hard = word.endswith("ы") or stem[-1] in "гкхжшщч"
+        # pymorphy3's guess keeps the genitive plural with its fleeting vowel («у Ломышек»)
+        regular = {stem + ending for ending in (("ам", "ами", "ах") if hard else ("ям", "ями", "ях"))}
+        return _dictionary_forms(word) | regular
+    if word.endswith("й") and word[-2] not in "иыо":
+        stem = word[:-1]
+        return {word, stem + "я", stem + "ю", stem + "е", stem + "ем"}  # «Кокуй» → в Кокуе, у Кокуя
+    if word[-1] in "бвгджзклмнпрстфхцчшщ" and not word.endswith(("ок", "ек", "ёк", "ец")):
+        # «Дор», «Нюрюг» → в Доре, у Нюрюга (a fleeting vowel, «Починок → Починке», is left to pymorphy3)
+        return {word, word + "а", word + "у", word + "е", word + ("ем" if word[-1] in "жшщчц" else "ом")}
+    return None
 
 
 def _direction_forms(word: str) -> set[str]:
@@ -113,6 +186,14 @@ def phrase_forms(name: str) -> set[tuple[str, ...]]:
     for case in CASES:
         inflected = [parses[0].inflect({case}) for parses in parsed]
         result.add(tuple(_fold(str(i.word)) if i else w for i, w in zip(inflected, words, strict=True)))
+    if len(words) == 2 and (words[1].endswith(TOPONYM_ENDINGS) or _regular_noun_forms(words[1]) is not None):
+        # «Малое Барашково», «Малая Дунилиха»: the noun by the place-name rules, the adjective agreeing with it in
+        # the locative and genitive, where people write these names most («в Малом Барашкове», «у Малой Дунилихи»)
+        noun = _word_forms(words[1]) - {words[1]}
+        for case, endings in (("loct", ("е", "ах", "ях")), ("gent", ("а", "ы", "и"))):
+            adjective = parsed[0][0].inflect({case})
+            if adjective is not None:
+                result |= {(_fold(str(adjective.word)), form) for form in noun if form.endswith(endings)}
     return result
 
 
@@ -139,10 +220,14 @@ class Gazetteer:
         self.town_by_adjective: dict[str, Entry] = {}
         # Accusative forms of towns that differ from their locative: after «в» they say «to», not «in» («в Кострому»).
         self.direction_forms: set[str] = set()
+        # «Шунгенская школа» is irregular, «Антроповская», «Кокуйский клуб» regular: every settlement's adjective
+        # a regular rule gives, for the locator to take before an institution's noun only.
+        self.settlement_by_adjective: dict[str, Entry] = {}
         self._build_settlements(reference)
         self._build_municipalities(reference)
         self._build_districts(reference)
         self._build_town_adjectives(reference)
+        self._build_settlement_adjectives(reference)
 
     def _add(self, name: str, places: tuple[Place, ...], *, needs_keyword: bool = False) -> None:
         for form in phrase_forms(name):
@@ -151,11 +236,14 @@ class Gazetteer:
 
     def _build_settlements(self, reference: ReferenceData) -> None:
         by_name: dict[str, list[Settlement]] = defaultdict(list)
+        spelled: dict[str, str] = {}
         for settlement in reference.settlements:
-            by_name[settlement.name].append(settlement)
+            # «Соловьёво» and «Соловьево» are one written name: their villages compete as namesakes
+            name = spelled.setdefault(_fold(settlement.name), settlement.name)
+            by_name[name].append(settlement)
         aliases = self._aliases(reference)
         for name, settlements in by_name.items():
-            places = tuple(Place("settlement", name, s.municipality_id, s) for s in settlements)
+            places = tuple(Place("settlement", s.name, s.municipality_id, s) for s in settlements)
             self._add(name, places + aliases.pop(name, ()))
             if any(s.type in ("г", "пгт") or (s.population or 0) >= 1000 for s in settlements):
                 self.direction_forms |= _direction_forms(_fold(name))
@@ -216,6 +304,25 @@ class Gazetteer:
                 if surname and form.endswith(_MASCULINE_SINGULAR) and not form.endswith(("ой",)):
                     continue  # «театр Островского», «Островский сказал»: the playwright, not the district
                 self.town_by_adjective[form] = Entry((form,), (place,), 0, adjective=True)
+
+    def _build_settlement_adjectives(self, reference: ReferenceData) -> None:
+        """The regular adjective of every settlement («Антропово» → антроповский, «Никольское» → никольский) unless
+        the name is a common word («Центральный», «Новое», «Советское») or it is a town's adjective of
+        place_adjectives.csv; «Матвеевская», «Богородская» are dictionary adjectives too, but before an institution's
+        noun they are the village's."""
+        by_adjective: dict[str, list[Place]] = defaultdict(list)
+        for settlement in reference.settlements:
+            adjective = settlement_adjective(settlement.name)
+            if adjective is None:
+                continue
+            common = is_dictionary_word(adjective) and is_dictionary_word(_fold(settlement.name))
+            if common and not adjective.endswith(_NAMED_ADJECTIVES):
+                continue  # «Лесной», «Советское», «Холм»: the name is a common word, and so is its adjective
+            by_adjective[adjective].append(Place("settlement", settlement.name, settlement.municipality_id, settlement))
+        for adjective, places in by_adjective.items():
+            for form in adjective_forms(adjective):
+                if form not in self.town_by_adjective:
+                    self.settlement_by_adjective[form] = Entry((form,), tuple(places), 0, adjective=True)
 
     @staticmethod
     def _adjective_place(reference: ReferenceData, name: str, municipality_id: str, municipality: str) -> Place:

@@ -19,7 +19,7 @@ from otklik.domain.reference import ReferenceData
 from otklik.nlp.gazetteer import TOPONYM_ENDINGS, Entry, Gazetteer, Place, nlp_data_dir
 from otklik.nlp.road_mentions import RoadEnds, RoadMention, find_road
 from otklik.nlp.streets import STREET_WORDS_AFTER, bare_street, scan_streets
-from otklik.nlp.text.lemmas import grammemes, lemma, morph, word_spans
+from otklik.nlp.text.lemmas import grammemes, is_known_person_name, lemma, morph, word_spans
 
 PREPOSITIONS = frozenset(
     [
@@ -69,6 +69,8 @@ TYPE_WORDS = frozenset(
         "район",
     ]
 )
+# «центральная районная больница»: its adjective is the district's.
+DISTRICT_HOSPITALS = frozenset({"црб", "црбольница"})
 KEYWORDS = frozenset({"район", "микрорайон", "мкр", "мкрн", "р-н", "р-на", "р-не", "округ"})
 DISTRICT_NOUNS = frozenset({"район", "округ", "муниципальный", "р-н", "р-на", "р-не", "р-ну", "мо", "рн"})
 TYPE_OF = {
@@ -118,6 +120,32 @@ NOT_PLACE_BEFORE = frozenset(["ул", "улица", "улице", "улицы", 
 # Lowercase forms that are function words are never a town («в нее» is «into her», not «в Нее»).
 FUNCTION_WORDS = frozenset({"NPRO", "PREP", "CONJ", "PRCL", "ADVB", "INTJ"})
 TOWN_TYPES = frozenset({"г", "пгт"})
+# A village's adjective names it only before the noun of one of its institutions («Кокуйская школа», «Никольский
+# ФАП»): elsewhere such adjectives are streets, surnames and churches' dedications too often.
+INSTITUTION_NOUNS = frozenset(
+    [
+        "школа",
+        "фап",
+        "дк",
+        "сдк",
+        "клуб",
+        "библиотека",
+        "амбулатория",
+        "администрация",
+        "сельсовет",
+        "поселение",
+        "больница",
+        "почта",
+        "детсад",
+        "детский",
+        "садик",
+        "кладбище",
+        "лесничество",
+        "фельдшерский",
+        "водопровод",
+        "котельная",
+    ]
+)
 NAME_ADJECTIVE_ENDINGS = ("овский", "евский", "инский")  # тимофеевский, александровский: from a person's name
 _NUMBERED = re.compile(r"-\d{1,2}$")
 ROAD_CORRIDOR_KM = 25.0  # a village named «у деревни X» on a road is within this distance of its straight line
@@ -260,7 +288,7 @@ class GazetteerLocator:
         for i, token in enumerate(written):
             # «Давыдовский-2», «в Давыдовском-3»: the numbered parts of a micro-district.
             key = _NUMBERED.sub("", token) if "-" in token else token
-            if key not in by_first and key not in adjectives:
+            if key not in by_first and key not in adjectives and key not in self._gazetteer.settlement_by_adjective:
                 continue
             if streets and any(start <= tokens[i][1] < end for start, end in streets):
                 continue  # «ул. Галичская», «ул. Сусанина»: a street's name, not the town
@@ -272,11 +300,16 @@ class GazetteerLocator:
                 if not self._accepted(entry, tokens, folded, text, i):
                     continue
                 previous = folded[i - 1] if i > 0 else ""
-                type_word = TYPE_OF.get(lemma(previous)) if previous else None
+                # «д.»: the letter itself, its lemma would be «далее»
+                type_word = (TYPE_OF.get(previous) or TYPE_OF.get(lemma(previous))) if previous else None
                 mentions.append(Mention(entry, i, type_word, tokens[i][1], len(entry.tokens), self._role(folded, i)))
             adjective = adjectives.get(key)
             if adjective is not None and self._adjective_names_town(folded, tokens, text, i):
                 mentions.append(Mention(adjective, i, None, tokens[i][1], 1))
+            elif adjective is None and i + 1 < len(folded) and lemma(folded[i + 1]) in INSTITUTION_NOUNS:
+                village = self._gazetteer.settlement_by_adjective.get(key)
+                if village is not None:  # «Антроповская школа», «кокуйский фап»: a village's own institution
+                    mentions.append(Mention(village, i, None, tokens[i][1], 1))
         return _longest(mentions)
 
     def _role(self, folded: Sequence[str], i: int) -> float:
@@ -321,7 +354,12 @@ class GazetteerLocator:
         if written[:1].isupper() and not _sentence_start(text, tokens, i) and _is_town(entry, 10**9):
             return True  # «в соцзащите Буя»: a capital inside a sentence names the town
         preposition = previous in PREPOSITIONS
-        context = preposition or lemma(previous) in TYPE_WORDS or following in self._gazetteer.municipality_by_adjective
+        context = (
+            preposition
+            or previous in TYPE_WORDS  # «д. Селище»: pymorphy3 reads «д» as an abbreviation of «далее»
+            or lemma(previous) in TYPE_WORDS
+            or following in self._gazetteer.municipality_by_adjective
+        )
         if not context:
             return False
         if entry.risk == 2 and not written[:1].isupper():
@@ -333,14 +371,18 @@ class GazetteerLocator:
                 not grammemes(folded[i]) & FUNCTION_WORDS
                 or following in ADDRESS_OPENERS
                 or (previous == "в" and _names_street(text))
+                or (previous == "в" and i == 1 and not _verb(following))
             )
             if preposition and _is_town(entry, TOWN_POPULATION) and plain:
                 return True
             if preposition and _micro_district(entry):
                 return True  # «на давыдовском-3 во дворе»: Kostroma's micro-districts are written in lowercase too
+            # «в матвеевском», «в крючкове»: after «в» a form with no common-word and no person's reading is the
+            # village however small; after «у», «под», «за» a hamlet's name is more often a person («у петрова»)
+            inside = previous in ("в", "во") and not is_known_person_name(folded[i])
             return (
                 previous in VILLAGE_PREPOSITIONS
-                and _known_village(entry)
+                and _known_village(entry, 0 if inside else VILLAGE_POPULATION)
                 and not _common_word_after(folded[i], previous)
             )
         return True
@@ -380,6 +422,10 @@ class GazetteerLocator:
                 continue
             following = folded[i + 1] if i + 1 < len(folded) else ""
             if following in DISTRICT_NOUNS or lemma(following) in DISTRICT_NOUNS:
+                found.append(municipality_id)
+            elif following in DISTRICT_HOSPITALS and token not in self._gazetteer.town_by_adjective:
+                # «октябрьская црб»: the central district hospital is the district's, though the adjective names
+                # no town («Нерехтская ЦРБ» is the town's adjective and is found as the town)
                 found.append(municipality_id)
         return found
 
@@ -430,10 +476,33 @@ class GazetteerLocator:
         """The place on the road («в районе Судиславля», «у деревни X»), else the road itself, between towns."""
         ends = [e for e in road.ends if self._is_road_end_pair(e)]
         if not ends and road.code is None:
-            return self._from_text(mentions, districts, hint, street, house)
+            outward = [e for e in road.ends if self._leaves_region(e)]
+            spans = [span for e in outward for span in e.spans]
+            on_road = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+            if not outward or not on_road or len(on_road) == len(mentions):
+                return self._from_text(mentions, districts, hint, street, house)
+            # «трасса кострома — иваново у афёрова»: a road out of the region, the place on it named
+            guess = self._from_text(on_road, districts, hint, street, house)
+            name = f"{outward[0].first.capitalize()} — {outward[0].second.capitalize()}"
+            reason = f"место: на дороге {name}"
+            return dataclasses.replace(
+                guess,
+                confidence=min(guess.confidence, 0.75),
+                reasons=(*guess.reasons, reason),
+                road=name,
+                between_settlements=True,
+                evidence=guess.evidence or "road",
+            )
         spans = [span for e in ends for span in e.spans]
-        on_road = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
-        name = road.code or f"{ends[0].first.capitalize()} — {ends[0].second.capitalize()}"
+        # «автобус Вохма — Шарья отменили, в больницу в шарью не доехать»: an end named again is still an end
+        end_ids = {s.id for e in ends for s in (self._end_settlement(e.first), self._end_settlement(e.second)) if s}
+        on_road = [
+            m
+            for m in mentions
+            if not any(a <= m.start < b for a, b in spans)
+            and not any(p.settlement is not None and p.settlement.id in end_ids for p in m.entry.places)
+        ]
+        name = road.code or self._road_name(ends[0])
         km = f", {road.km} км" if road.km is not None else ""
         if on_road or districts:
             if ends:
@@ -494,8 +563,27 @@ class GazetteerLocator:
         entries = self._gazetteer.by_first.get(_folded(word.split()[0]), ())
         if not any(e.places and any(p.settlement for p in e.places) for e in entries):
             return False
-        # «кострома — буй у ченцова»: a lowercase common-word end only when it is a town («мир - луч» is no road).
-        return word[:1].isupper() or any(e.risk < 2 or _is_town(e, TOWN_POPULATION) for e in entries)
+        # «кострома — буй у ченцова»: a lowercase common-word end only when it is a town («мир - луч» is no road),
+        # or a district centre («георгиевское — мантурово»)
+        return word[:1].isupper() or any(
+            e.risk < 2 or _is_town(e, TOWN_POPULATION) or self._is_centre(e) for e in entries
+        )
+
+    def _road_name(self, ends: RoadEnds) -> str:
+        """«Кострома — Кологрив» for «из Костромы в Кологрив»: the ends' settlements as the reference writes them."""
+        names = []
+        for word in (ends.first, ends.second):
+            settlement = self._end_settlement(word)
+            names.append(settlement.name if settlement is not None else word.capitalize())
+        return " — ".join(names)
+
+    def _leaves_region(self, ends: RoadEnds) -> bool:
+        """«кострома — иваново»: one end a settlement of the region, the other a place pymorphy3 knows outside it."""
+        first, second = self._names_road_end(ends.first), self._names_road_end(ends.second)
+        if first == second:
+            return False
+        outside = _folded(ends.second if first else ends.first).split()[0]
+        return "Geox" in grammemes(outside)
 
     def _nearest_to_road(self, mention: Mention, ends: RoadEnds) -> Mention:
         """Of the villages of one name, those near the road between its ends («у Завражья» on Кадый — Макарьев)."""
@@ -573,7 +661,7 @@ class GazetteerLocator:
         m = self._municipalities[place.municipality_id]
         others = _other_places(place, mention.entry.places)
         alternatives: tuple[str, ...] = ()
-        if mention.entry.adjective:
+        if mention.entry.adjective and not others:
             confidence, why, evidence = 0.8, f"по прилагательному «{mention.entry.tokens[0]}»", "adjective"
         elif not others:
             confidence, why, evidence = 0.9, "однозначное название", "name"
@@ -684,16 +772,22 @@ def _is_town(entry: Entry, population: int) -> bool:
     )
 
 
+def _verb(word: str) -> bool:
+    """«в нее влюбились»: a message opening «в нее» and a verb is «into her»; «в нее на площадке …» is in Нея
+    (with no verb before it, «в нее» cannot be a verb's object)."""
+    return bool(word) and bool(grammemes(word) & {"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+
+
 def _names_street(text: str) -> bool:
     """«в нее по Коммунистической ямы»: a street in the message makes a function-word form the town («в Нее»)."""
     return scan_streets(text)[0] is not None or bare_street(text) is not None
 
 
-def _known_village(entry: Entry) -> bool:
-    """A settlement name whose biggest bearer is not a hamlet of a few residents. A name several districts share is
+def _known_village(entry: Entry, population: int) -> bool:
+    """A settlement name whose biggest bearer has at least this many residents. A name several districts share is
     taken too: the locator keeps the biggest and says it guesses (`_ambiguous_confidence`)."""
     sizes = [p.settlement.population or 0 for p in entry.places if p.settlement is not None]
-    return len(sizes) == len(entry.places) and max(sizes, default=0) >= VILLAGE_POPULATION
+    return len(sizes) == len(entry.places) and max(sizes, default=0) >= population
 
 
 def _micro_district(entry: Entry) -> bool:
@@ -844,7 +938,8 @@ def _agree(adjective: str, noun: str) -> bool:
     if parses[0].tag.POS != "NOUN":
         return False
     adjectives = [p.tag for p in morph().parse(adjective)[:4] if p.tag.POS == "ADJF"]
-    nouns = [p.tag for p in parses[:3] if p.tag.POS == "NOUN"]
+    # the cases of the most probable noun only: «у Богородского яма» is «яма», not the genitive of «ям»
+    nouns = [p.tag for p in parses[:3] if p.tag.POS == "NOUN" and p.normal_form == parses[0].normal_form]
     for a in adjectives:
         for n in nouns:
             if a.case == n.case and a.number == n.number and (a.number == "plur" or a.gender == n.gender):

@@ -24,15 +24,17 @@ _ADDRESS_AFTER = re.compile(
     + _HOUSE
 )
 # People type fast: «ул.ленина 5», «пр-т мира». Only after an abbreviation — «на улице холодно» is no street.
+# «Проспект» is never said of anything but a street: «на проспекте мира» is one without a house number too.
 _ADDRESS_LOWER = re.compile(
-    r"(?i:(?<![\w-])(?P<kind>ул\.|пр-т\.?|просп\.|пер\.|пл\.|наб\.|мкр\.?))\s*(?P<name>[а-яё][а-яё-]{2,})(?![\w-])"
-    + _HOUSE
+    r"(?i:(?<![\w-])(?P<kind>ул\.|пр-т\.?|просп\.|пер\.|пл\.|наб\.|мкр\.?|проспект[аеу]?(?=\s)))\s*"
+    r"(?P<name>[а-яё][а-яё-]{2,})(?![\w-])" + _HOUSE
 )
 # After the full word a lowercase name is a street only with a house number: «на улице ленина 5», not «на улице
 # холодно».
+# «пр. текстильщиков 12»: «пр.» is also «прочее», so with a house number only, like the full words.
 _ADDRESS_LOWER_FULL = re.compile(
-    r"(?i:(?<![\w-])(?P<kind>улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|бульвар[аеу]?|набережн(?:ая|ой)))"
-    r"\s+(?P<name>[а-яё][а-яё-]{2,}(?:\s[а-яё][а-яё-]{2,})?)\s*,?\s*(?:д\.|дом[ау]?|д\b)?\s*(?:№\s*)?"
+    r"(?i:(?<![\w-])(?P<kind>(?:улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|бульвар[аеу]?|набережн(?:ая|ой))(?=\s)"
+    r"|пр\.))\s*(?P<name>[а-яё][а-яё-]{2,}(?:\s[а-яё][а-яё-]{2,})?)\s*,?\s*(?:д\.|дом[ау]?|д\b)?\s*(?:№\s*)?"
     r"(?P<house>\d{1,4}(?:[а-дА-Д]\b)?(?:/\d{1,3})?)(?![\d.,]\d)"
 )
 # Street words that may follow a name: «Галичская улица», «Сусанинская площадь».
@@ -78,7 +80,7 @@ def _nominative(name: str, kind: str) -> str:
     if not kind.lower().startswith(_STREET_NOUNS) or not last[:1].isupper():
         return name
     for parse in morph().parse(last.lower())[:2]:
-        if "ADJF" in parse.tag and "femn" in parse.tag:
+        if ("ADJF" in parse.tag or ("Surn" in parse.tag and last.endswith(("ской", "цкой")))) and "femn" in parse.tag:
             inflected = parse.inflect({"nomn", "femn", "sing"})
             if inflected is not None:
                 words[-1] = str(inflected.word).capitalize()
@@ -123,8 +125,16 @@ def _first_address(matches: list[re.Match[str]]) -> Address | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
+def _not_a_name(word: str) -> bool:
+    """«на проспекте живут», «пр-т был»: a verb, pronoun or function word after the street word is no street's name."""
+    parse = morph().parse(word)[0]
+    return parse.tag.POS in ("VERB", "INFN", "GRND", "PRTS", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "INTJ")
+
+
 def _lowercase_address(matches: list[re.Match[str]]) -> Address | None:
     """«ул.ленина 5» first (an abbreviation), then «на улице ленина 5» (a full word and a house number)."""
+    matches = [m for m in matches if m.group("house") or not _not_a_name(m.group("name").lower())]
     if not matches:
         return None
     match = matches[0]
@@ -170,10 +180,13 @@ def _is_street_name(word: str, following: str) -> bool:
 def _elliptic_street(word: str, following: str) -> bool:
     """«на мещанской», «по коммунистической»: a feminine singular adjective in the case the preposition asks for,
     with no noun after it that it agrees with (that noun would be what it describes: «на прошлой неделе»)."""
+    # «на пятницкой», «на никитской»: pymorphy3 reads some street adjectives as a woman's surname in -ская; declined
+    # like an adjective, they are the same street
+    adjectival_surname = word.endswith(("ской", "цкой"))
     adjectives = [
         p.tag
         for p in morph().parse(word)[:3]
-        if p.tag.POS == "ADJF"
+        if (p.tag.POS == "ADJF" or (adjectival_surname and "Surn" in p.tag.grammemes))
         and p.tag.gender == "femn"
         and p.tag.number == "sing"
         and p.tag.case in ("loct", "datv")

@@ -267,4 +267,8 @@ def test_a_place_adjective_before_an_adverb_is_the_place(locator: GazetteerLocat
 
 def test_a_place_adjective_before_its_noun_is_still_the_noun_s(locator: GazetteerLocator) -> None:
     assert locator.locate("у Центрального опять грязь").municipality is not None  # alone, Центральный is a place
-    assert locator.locate("у Центрального рынка опять грязь").municipality is None
+    market = locator.locate("у Центрального рынка опять грязь")
+    # not the village Центральный: the market alone is the regional centre's landmark (place_landmarks.csv, places5)
+    assert market.settlement is None
+    assert market.evidence == "landmark"
+    assert locator.locate("у Центрального стадиона опять грязь").municipality is None
