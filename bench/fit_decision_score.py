@@ -11,7 +11,8 @@ Run: .venv/bin/python bench/fit_decision_score.py [--sets dev,fresh,unseen,unsee
    regression fitted leave-one-set-out (each set scored by a model that never saw it) and, for comparison,
    stratified 5-fold; the out-of-fold curve (coverage / precision) beside the old score's curve on the same
    candidates; the threshold by the margin rule (`calibration.threshold_with_margin`, lower Wilson bound ≥ 0.90) on
-   the pooled out-of-fold curve of `--calibrate-on` (default unseen + unseen2 + unseen3 + unseen4), and what it gives per set.
+   the pooled out-of-fold curve of `--calibrate-on` (default unseen + unseen2 + unseen3 + unseen4), and what it
+   gives per set.
 3. `--write`: the model fitted on all the sets is written to `src/otklik/data/nlp/decision_score.csv`.
 `--check`: sets scored by that final model and reported as aggregates only (held-out: never tuned to).
 Toxic messages are never auto-routed (score 0), as in the route stage.

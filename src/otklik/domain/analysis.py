@@ -25,6 +25,10 @@ class CategoryGuess:
     topic: str | None
     confidence: float  # calibrated 0..1
     reasons: tuple[str, ...] = ()
+    # The group model's own answer, before a placement rule moved the message to a neighbouring group: its group and
+    # probability (None when the answer is not the model's — a person's remembered correction).
+    model_group: str | None = None
+    group_probability: float | None = None
 
 
 @dataclass(frozen=True)
