@@ -71,9 +71,10 @@ def category_features(category: CategoryGuess) -> dict[str, float]:
     moved the message to a neighbouring group, whether a topic was named (no model fields: a remembered correction)."""
     features = {"topic_named": float(category.topic is not None)}
     if category.group_probability is not None:
-        # Two decimals, as the explanation prints it: the shipped weights were fitted on that reading.
-        features["group_probability"] = round(category.group_probability, 2)
+        features["group_probability"] = category.group_probability
         features["group_placed"] = float(category.model_group != category.group)
+    if category.group_margin is not None:
+        features["group_margin"] = category.group_margin
     return features
 
 

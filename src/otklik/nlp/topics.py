@@ -56,6 +56,7 @@ class RubricatorClassifier:
         words = top_words(self.featurizer, self._groups, text, g)
         reasons = [f"группа «{group}» ({group_p[g]:.2f})" + (": " + ", ".join(words) if words else "")]
         probability = float(group_p[g])
+        margin = probability - float(np.partition(group_p, -2)[-2]) if len(group_p) > 1 else probability
         topic_p = self.featurizer.proba(self._topics, text)
         placed = self._placed(text, group, group_p[g], group_p, topic_p)
         if placed is not None:
@@ -66,6 +67,7 @@ class RubricatorClassifier:
                 (*reasons, *placed.reasons),
                 model_group=group,
                 group_probability=probability,
+                group_margin=margin,
             )
         topic_p = topic_p * (self._topic_group == group)
         t = int(topic_p.argmax())
@@ -73,11 +75,23 @@ class RubricatorClassifier:
             topic = str(self._topics.classes_[t]).split(TOPIC_SEPARATOR)[1]
             reasons.append(f"тема «{topic}» ({topic_p[t]:.2f})")
             return CategoryGuess(
-                group, topic, float(topic_p[t]), tuple(reasons), model_group=group, group_probability=probability
+                group,
+                topic,
+                float(topic_p[t]),
+                tuple(reasons),
+                model_group=group,
+                group_probability=probability,
+                group_margin=margin,
             )
         reasons.append("тема неуверенно — только группа")
         return CategoryGuess(
-            group, None, float(group_p[g]), tuple(reasons), model_group=group, group_probability=probability
+            group,
+            None,
+            float(group_p[g]),
+            tuple(reasons),
+            model_group=group,
+            group_probability=probability,
+            group_margin=margin,
         )
 
     def _placed(
