@@ -25,6 +25,12 @@ class CategoryGuess:
     topic: str | None
     confidence: float  # calibrated 0..1
     reasons: tuple[str, ...] = ()
+    # The group model's own answer, before a placement rule moved the message to a neighbouring group: its group,
+    # probability and lead over the runner-up group (None when the answer is not the model's — a person's remembered
+    # correction). A small lead is two neighbouring groups the model cannot tell apart.
+    model_group: str | None = None
+    group_probability: float | None = None
+    group_margin: float | None = None
 
 
 @dataclass(frozen=True)

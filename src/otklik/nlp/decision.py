@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +35,6 @@ _SKIPPED_PLACE_FIELDS = frozenset(
     {"municipality", "settlement", "reasons", "confidence", "lat", "lon", "road", *_NAMED_PLACE_FIELDS}
 )
 _ROUTE_SOURCES = ("ownership", "matrix+learned", "matrix", "learned", "memory")
-_GROUP_REASON = re.compile(r"группа «([^»]+)» \((\d(?:\.\d+)?)\)")  # the classifier's first reason
 
 
 def decision_features(
@@ -69,14 +67,14 @@ def decision_features(
 
 
 def category_features(category: CategoryGuess) -> dict[str, float]:
-    """What the classifier's explanation says beyond its confidence: the group model's own probability, whether a
-    placement rule moved the message to a neighbouring group, whether a topic was named (its first reason is
-    «группа «X» (0.87): …», `nlp/topics.py`)."""
+    """What the classifier knows beyond its confidence: the group model's own probability, whether a placement rule
+    moved the message to a neighbouring group, whether a topic was named (no model fields: a remembered correction)."""
     features = {"topic_named": float(category.topic is not None)}
-    first = _GROUP_REASON.match(category.reasons[0]) if category.reasons else None
-    if first is not None:
-        features["group_probability"] = float(first.group(2))
-        features["group_placed"] = float(first.group(1) != category.group)
+    if category.group_probability is not None:
+        features["group_probability"] = category.group_probability
+        features["group_placed"] = float(category.model_group != category.group)
+    if category.group_margin is not None:
+        features["group_margin"] = category.group_margin
     return features
 
 

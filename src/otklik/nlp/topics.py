@@ -55,18 +55,44 @@ class RubricatorClassifier:
         group = str(self._groups.classes_[g])
         words = top_words(self.featurizer, self._groups, text, g)
         reasons = [f"группа «{group}» ({group_p[g]:.2f})" + (": " + ", ".join(words) if words else "")]
+        probability = float(group_p[g])
+        margin = probability - float(np.partition(group_p, -2)[-2]) if len(group_p) > 1 else probability
         topic_p = self.featurizer.proba(self._topics, text)
         placed = self._placed(text, group, group_p[g], group_p, topic_p)
         if placed is not None:
-            return CategoryGuess(placed.group, placed.topic, placed.confidence, (*reasons, *placed.reasons))
+            return CategoryGuess(
+                placed.group,
+                placed.topic,
+                placed.confidence,
+                (*reasons, *placed.reasons),
+                model_group=group,
+                group_probability=probability,
+                group_margin=margin,
+            )
         topic_p = topic_p * (self._topic_group == group)
         t = int(topic_p.argmax())
         if topic_p[t] >= self._topic_min:
             topic = str(self._topics.classes_[t]).split(TOPIC_SEPARATOR)[1]
             reasons.append(f"тема «{topic}» ({topic_p[t]:.2f})")
-            return CategoryGuess(group, topic, float(topic_p[t]), tuple(reasons))
+            return CategoryGuess(
+                group,
+                topic,
+                float(topic_p[t]),
+                tuple(reasons),
+                model_group=group,
+                group_probability=probability,
+                group_margin=margin,
+            )
         reasons.append("тема неуверенно — только группа")
-        return CategoryGuess(group, None, float(group_p[g]), tuple(reasons))
+        return CategoryGuess(
+            group,
+            None,
+            float(group_p[g]),
+            tuple(reasons),
+            model_group=group,
+            group_probability=probability,
+            group_margin=margin,
+        )
 
     def _placed(
         self, text: str, group: str, group_probability: float, group_p: np.ndarray, topic_p: np.ndarray

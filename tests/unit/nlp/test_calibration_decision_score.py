@@ -22,7 +22,9 @@ from otklik.nlp.decision import (
 from otklik.pipeline.context import PipelineContext
 from otklik.pipeline.stages.route import RouteStage
 
-CATEGORY = CategoryGuess("ЖКХ", "Отсутствие холодной воды", 0.9, ("группа «ЖКХ» (0.80): воды", "тема (0.90)"))
+CATEGORY = CategoryGuess(
+    "ЖКХ", "Отсутствие холодной воды", 0.9, ("группа «ЖКХ» (0.80): воды",), model_group="ЖКХ", group_probability=0.8
+)
 MUNICIPAL = RoutingDecision("adm-34606000", "Администрация", AgencyLevel.MUNICIPAL, "Вохомский", 0.7, "ownership")
 PLACE = LocationGuess(municipality_id="34606000", settlement_id="1", confidence=0.9)
 
@@ -44,6 +46,14 @@ def test_a_placement_rule_that_moved_the_group_is_a_feature() -> None:
     moved = dataclasses.replace(CATEGORY, group="Благоустройство")
     features = decision_features("x", None, None, moved, None, LocationGuess())
     assert features["group_placed"] == 1.0 and features["route_confidence"] == 0.0
+
+
+def test_the_group_model_is_read_from_its_fields_not_from_the_wording_of_the_reason() -> None:
+    reworded = dataclasses.replace(CATEGORY, reasons=("модель групп: ЖКХ, 0,8",), group_probability=0.64)
+    assert decision_features("x", None, None, reworded, None, LocationGuess())["group_probability"] == 0.64
+    remembered = CategoryGuess("ЖКХ", None, 0.97, ("похоже на исправленное людьми обращение",))
+    features = decision_features("x", None, None, remembered, None, LocationGuess())
+    assert "group_probability" not in features and "group_placed" not in features
 
 
 @dataclasses.dataclass(frozen=True)

@@ -93,6 +93,15 @@ def test_the_engine_says_when_a_rule_placed_the_group(engine: Understanding) -> 
     assert any("по правилу рубрикатора" in reason for reason in guess.reasons)
 
 
+def test_the_classifier_keeps_the_group_models_own_answer_beside_the_placed_one(engine: Understanding) -> None:
+    placed = engine.classifier.classify("в посёлке тротуар весь в ямах, не пройти, коляску не провезти")
+    assert placed is not None and placed.group == "Дороги"
+    assert placed.model_group is not None and placed.group_probability is not None
+    assert 0.0 < placed.group_probability <= 1.0
+    plain = engine.classifier.classify("нет света третий день во всём посёлке, холодильники потекли")
+    assert plain is not None and plain.model_group == plain.group and plain.group_probability is not None
+
+
 OWNERSHIP = [
     ("Нерехта, котельная на улице Победы встала, в домах холодно", "adm-34626000"),
     ("в Буе городская баня закрыта второй месяц, мыться негде", "adm-34705000"),
