@@ -23,10 +23,11 @@ class Settings(BaseSettings):
     region_code: int = 44  # Kostroma Oblast; the first part of appeal numbers
 
     # --- processing ----------------------------------------------------------------------------------------
-    # Below this decision score (nlp/decision.py) an appeal goes to the moderators' queue instead of a body. 0.825:
-    # `bench/fit_decision_score.py` — the margin rule on the unseen sets' pooled out-of-fold curve, guarded by the
+    # Below this decision score (nlp/decision.py) an appeal goes to the moderators' queue instead of a body. 0.85,
+    # re-fitted on the merged engine of the detect5 + places5 + route5 round by `bench/fit_decision_score.py` —
+    # the margin rule on the unseen sets' pooled out-of-fold curve, guarded by the
     # sets never read for rules (unseen3 + held-out ≥ 0.90 pooled); docs/evaluation-kostroma.md.
-    auto_assign_threshold: float = Field(0.825, ge=0.0, le=1.0)  # the decision score; out-of-fold curve, Wilson margin
+    auto_assign_threshold: float = Field(0.85, ge=0.0, le=1.0)  # the decision score; out-of-fold curve, Wilson margin
     # `otklik model train`: a person's routing decision counts half as much every so many days (practice changes).
     route_half_life_days: float = Field(DEFAULT_ROUTE_HALF_LIFE_DAYS, gt=0.0)
     # Set (amqp://guest:guest@127.0.0.1:5672/), outbox events go through RabbitMQ to `otklik worker` processes

@@ -53,7 +53,7 @@ def group_placement(reference: ReferenceData) -> GroupPlacement:
 def build_understanding(
     reference: ReferenceData,
     *,
-    auto_assign_threshold: float = 0.825,  # the settings' default (a test keeps them equal)
+    auto_assign_threshold: float = 0.85,  # the settings' default (a test keeps them equal)
     model_dir: Path | None = None,
     models: EngineModels | None = None,
     appeal_threshold: float = APPEAL_THRESHOLD,
