@@ -484,15 +484,7 @@ class GazetteerLocator:
             # «трасса кострома — иваново у афёрова»: a road out of the region, the place on it named
             guess = self._from_text(on_road, districts, hint, street, house)
             name = f"{outward[0].first.capitalize()} — {outward[0].second.capitalize()}"
-            reason = f"место: на дороге {name}"
-            return dataclasses.replace(
-                guess,
-                confidence=min(guess.confidence, 0.75),
-                reasons=(*guess.reasons, reason),
-                road=name,
-                between_settlements=True,
-                evidence=guess.evidence or "road",
-            )
+            return _on_road(guess, name)
         spans = [span for e in ends for span in e.spans]
         # «автобус Вохма — Шарья отменили, в больницу в шарью не доехать»: an end named again is still an end
         end_ids = {s.id for e in ends for s in (self._end_settlement(e.first), self._end_settlement(e.second)) if s}
@@ -508,15 +500,7 @@ class GazetteerLocator:
             if ends:
                 on_road = [self._nearest_to_road(m, ends[0]) for m in on_road]
             guess = self._from_text(on_road, districts, hint, street, house)
-            reason = f"место: на дороге {name}{km}"
-            return dataclasses.replace(
-                guess,
-                confidence=min(guess.confidence, 0.75),
-                reasons=(*guess.reasons, reason),
-                road=name,
-                between_settlements=True,
-                evidence=guess.evidence or "road",
-            )
+            return _on_road(guess, f"{name}{km}", road=name)
         return self._between_ends(ends, name, km, street, house) if ends else self._road_only(name, km, street, house)
 
     def _between_ends(
@@ -975,4 +959,17 @@ def _at_municipality(
     """The municipality as a whole (its centre's point) when no settlement is known."""
     return LocationGuess(
         m.id, m.name, street=street, house=house, lat=m.lat, lon=m.lon, confidence=confidence, reasons=(reason,)
+    )
+
+
+def _on_road(guess: LocationGuess, where: str, road: str | None = None) -> LocationGuess:
+    """The place named on a road, as the road's: the road in the reasons and the guess, and no more sure than a
+    place on a road can be (the writer may name the nearest village, not the spot)."""
+    return dataclasses.replace(
+        guess,
+        confidence=min(guess.confidence, 0.75),
+        reasons=(*guess.reasons, f"место: на дороге {where}"),
+        road=road or where,
+        between_settlements=True,
+        evidence=guess.evidence or "road",
     )

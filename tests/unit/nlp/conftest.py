@@ -14,6 +14,7 @@ from otklik.nlp.analyze import Message, analyze_messages
 from otklik.nlp.detector import ModelAppealDetector
 from otklik.nlp.factory import build_understanding
 from otklik.nlp.model_store import production_models
+from otklik.nlp.problem_cues import ProblemCues
 from otklik.nlp.text.normalize import clean_text
 from otklik.nlp.toxicity import ToxicityScorer, compile_lexicon
 from otklik.pipeline.components import Understanding
@@ -45,3 +46,19 @@ def detect() -> Callable[[str], Detection]:
     toxicity = ToxicityScorer(models.featurizer, models.toxicity, compile_lexicon(corpora.obscenity_roots()))
     detector = ModelAppealDetector(models.featurizer, models.appeal, toxicity)
     return lambda text: detector.detect(clean_text(text), channel="vk")
+
+
+@pytest.fixture(scope="session")
+def cues() -> ProblemCues:
+    """The shipped problem-cue lexicon (data/nlp/problem_words.csv)."""
+    return ProblemCues(corpora.problem_cues())
+
+
+@pytest.fixture(scope="session")
+def cue_names(cues: ProblemCues) -> Callable[[str], set[str]]:
+    """The names of the problem cues a text matches."""
+
+    def named(text: str) -> set[str]:
+        return {cues.names[i] for i in cues.found(text)}
+
+    return named
